@@ -1,0 +1,227 @@
+#include "noticescan/Scanner.h"
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/extract/Extractor.h"
+#include "noticescan/load/Loader.h"
+#include "noticescan/ocr/OcrEngine.h"
+#include "noticescan/page/PagePreparer.h"
+#include "noticescan/util/Sha256.h"
+
+namespace noticescan {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+/// Below this mean word confidence an OCR page gets a warning: its fields deserve a second look.
+constexpr double kLowOcrConfidence = 0.6;
+
+/// A file-name-safe stem for debug images.
+std::string debugStem(const std::string& file) {
+  std::string stem = std::filesystem::path(file).filename().string();
+  for (char& c : stem) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  }
+  return stem.empty() ? "stdin" : stem;
+}
+
+void writeDebugImage(const std::filesystem::path& dir, const std::string& stem, int page, int step,
+                     const std::string& name, const cv::Mat& image) {
+  char file[64];
+  std::snprintf(file, sizeof file, "-p%03d-%d-", page, step);
+  std::error_code ignored;
+  std::filesystem::create_directories(dir, ignored);
+  cv::imwrite((dir / (stem + file + name + ".png")).string(), image);
+}
+
+cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
+  cv::Mat out;
+  cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
+  const double scale = std::max(0.5, gray.cols / 2500.0);
+  for (const Field& f : fields) {
+    std::vector<cv::Point> poly;
+    for (const Point& p : f.polygon) poly.emplace_back(static_cast<int>(p.x), static_cast<int>(p.y));
+    const cv::Scalar colour = f.type == FieldType::ReceiptNumber ? cv::Scalar(0, 140, 255)
+                              : f.type == FieldType::ANumber     ? cv::Scalar(0, 170, 0)
+                                                                 : cv::Scalar(220, 60, 0);
+    cv::polylines(out, poly, true, colour, static_cast<int>(3 * scale));
+    char caption[96];
+    std::snprintf(caption, sizeof caption, "%s %s %.2f", toString(f.type), f.value.c_str(), f.confidence);
+    cv::putText(out, caption, poly[0] + cv::Point(0, static_cast<int>(-8 * scale)), cv::FONT_HERSHEY_SIMPLEX,
+                0.8 * scale, colour, static_cast<int>(2 * scale));
+  }
+  return out;
+}
+
+}  // namespace
+
+Scanner::Scanner(ScanOptions options) : options_(std::move(options)) {}
+Scanner::Scanner(ScanOptions options, std::unique_ptr<ocr::OcrEngine> engine)
+    : options_(std::move(options)), engine_(std::move(engine)) {}
+Scanner::~Scanner() = default;
+
+ocr::OcrEngine& Scanner::engine() {
+  if (!engine_) engine_ = ocr::makeTesseractEngine(options_.tessdataDir, options_.language);
+  return *engine_;
+}
+
+ScanResult Scanner::scanFile(const std::filesystem::path& path, std::string displayName) {
+  ScanResult result;
+  result.file = displayName.empty() ? path.string() : std::move(displayName);
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    result.error = ScanError{ErrorCode::NotFound, "no such file"};
+    return result;
+  }
+  if (std::filesystem::is_directory(status)) {
+    result.error = ScanError{ErrorCode::Unreadable, "this is a directory, not a file (use `noticescan batch` for folders)"};
+    return result;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    result.error = ScanError{ErrorCode::Unreadable, "not a regular file"};
+    return result;
+  }
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > options_.maxInputBytes) {
+    result.error = ScanError{ErrorCode::TooLarge, "the file is larger than the limit of " +
+                                                      std::to_string(options_.maxInputBytes >> 20) + " MiB"};
+    return result;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    result.error = ScanError{ErrorCode::Unreadable, "the file cannot be opened (check its permissions)"};
+    return result;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
+    result.error = ScanError{ErrorCode::Unreadable, "the file cannot be read"};
+    return result;
+  }
+  return scanBytes(buffer.str(), result.file);
+}
+
+ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
+  const auto start = Clock::now();
+  ScanResult result;
+  result.file = std::move(displayName);
+  double loadMs = 0, pageMs = 0, ocrMs = 0, extractMs = 0;
+  try {
+    result.sha256 = util::sha256Hex(bytes);
+    auto t = Clock::now();
+    std::unique_ptr<load::Document> document = load::openDocument(bytes, options_);
+    loadMs += msSince(t);
+    result.document.kind = document->kind();
+    result.document.pageCount = document->pageCount();
+    const bool debug = !options_.debugDir.empty();
+    const std::string stem = debug ? debugStem(result.file) : std::string();
+
+    std::vector<extract::PageExtraction> extractions;
+    int unreadablePages = 0;
+    std::string lastPageError;
+    for (int index = 0; index < document->pageCount(); ++index) {
+      const int pageNumber = index + 1;
+      t = Clock::now();
+      load::LoadedPage loaded;
+      try {
+        loaded = document->page(index);
+      } catch (const load::LoadError& e) {
+        if (e.code() == ErrorCode::TooLarge) throw;
+        ++unreadablePages;
+        lastPageError = e.what();
+        result.warnings.push_back({"page_unreadable", pageNumber, e.what()});
+        continue;
+      }
+      loadMs += msSince(t);
+
+      PageReport report;
+      report.page = pageNumber;
+      report.outline = {Point{0, 0}, Point{loaded.sourceWidth, 0}, Point{loaded.sourceWidth, loaded.sourceHeight},
+                        Point{0, loaded.sourceHeight}};
+      page::Transform toSource = page::Transform::eye();
+      std::vector<Word> words;
+      std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
+      if (loaded.hasTextLayer) {
+        report.textSource = TextSource::TextLayer;
+        words = std::move(loaded.words);
+      } else {
+        t = Clock::now();
+        page::PrepareOptions prepareOptions;
+        prepareOptions.keepDebugImages = debug;
+        page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
+        pageMs += msSince(t);
+        report.rotation = prepared.rotation;
+        report.skewDegrees = prepared.skewDegrees;
+        for (Warning w : prepared.warnings) {
+          w.page = pageNumber;
+          result.warnings.push_back(std::move(w));
+        }
+        toSource = loaded.toSource * prepared.toInput;
+
+        t = Clock::now();
+        words = engine().recognize(prepared.gray);
+        ocrMs += msSince(t);
+        double sum = 0, weight = 0;
+        for (const Word& w : words) {
+          sum += w.confidence * static_cast<double>(w.text.size());
+          weight += static_cast<double>(w.text.size());
+        }
+        report.ocrConfidence = weight > 0 ? sum / weight : 0.0;
+        if (*report.ocrConfidence < kLowOcrConfidence) {
+          result.warnings.push_back({"low_ocr_confidence", pageNumber,
+                                     words.empty() ? "no text was found on this page"
+                                                   : "the text on this page was hard to read: check the numbers by eye"});
+        }
+        if (debug) debugPage = std::move(prepared);
+      }
+
+      t = Clock::now();
+      extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
+      if (debugPage) {
+        int step = 1;
+        for (const auto& [name, image] : debugPage->debugImages) {
+          writeDebugImage(options_.debugDir, stem, pageNumber, step++, name, image);
+        }
+        writeDebugImage(options_.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields));
+      }
+      for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
+      extractions.push_back(std::move(extraction));
+      extractMs += msSince(t);
+      result.pages.push_back(report);
+    }
+    if (unreadablePages == document->pageCount()) {
+      throw load::LoadError(ErrorCode::Unreadable, lastPageError.empty() ? "no page could be read" : lastPageError);
+    }
+    t = Clock::now();
+    result.fields = extract::combinePages(extractions, result.document);
+    extractMs += msSince(t);
+  } catch (const load::LoadError& e) {
+    result.error = ScanError{e.code(), e.what()};
+  } catch (const DependencyError&) {
+    throw;
+  } catch (const std::bad_alloc&) {
+    result.error = ScanError{ErrorCode::TooLarge, "not enough memory to scan this file"};
+  } catch (const std::exception& e) {
+    result.error = ScanError{ErrorCode::Internal, std::string("internal error: ") + e.what()};
+  }
+  if (result.error) {
+    result.fields.clear();
+    result.pages.clear();
+  }
+  result.timingsMs = {{"load", loadMs}, {"page", pageMs}, {"ocr", ocrMs}, {"extract", extractMs},
+                      {"total", msSince(start)}};
+  return result;
+}
+
+}  // namespace noticescan

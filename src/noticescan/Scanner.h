@@ -1,0 +1,74 @@
+#pragma once
+// The public entry point: one call from bytes or a file to a ScanResult.
+//
+//   noticescan::ScanOptions options;
+//   noticescan::Scanner scanner(options);     // one Scanner per thread: it owns an OCR engine
+//   noticescan::ScanResult result = scanner.scanFile("notice.jpg");
+//   if (!result.ok()) { ... result.error->message ... }
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "noticescan/Types.h"
+
+namespace noticescan {
+
+namespace ocr {
+class OcrEngine;
+}
+
+/// Options of a scan. Every field states its unit and default.
+struct ScanOptions {
+  /// Directory that receives one image per pipeline stage and page; empty = none. Default: empty.
+  std::filesystem::path debugDir;
+  /// Tesseract data directory; empty = TESSDATA_PREFIX or Tesseract's built-in default.
+  std::string tessdataDir;
+  /// Tesseract language(s), "+"-separated. Default: "eng".
+  std::string language = "eng";
+  /// Resolution at which image-only PDF pages are rendered for OCR, in dots per inch. Default 300.
+  int pdfDpi = 300;
+  /// Inputs larger than this many bytes are refused with `too_large`. Default 256 MiB.
+  std::uint64_t maxInputBytes = 256ull << 20;
+  /// Pages with more pixels than this are refused with `too_large`. Default 120 megapixels.
+  std::uint64_t maxPixelsPerPage = 120'000'000;
+  /// A PDF page counts as having a text layer when it holds at least this many letters and digits.
+  int minTextLayerChars = 40;
+};
+
+/// Thrown when the environment lacks something the scanner needs (e.g. Tesseract's language
+/// data). Input problems never throw: they are reported in ScanResult::error.
+class DependencyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Scans notices. Not thread-safe: use one Scanner per thread. The OCR engine is created on the
+/// first page that needs OCR and reused for every later page.
+class Scanner {
+ public:
+  explicit Scanner(ScanOptions options = {});
+  /// For tests and other engines: the scanner uses `engine` instead of creating Tesseract.
+  Scanner(ScanOptions options, std::unique_ptr<ocr::OcrEngine> engine);
+  ~Scanner();
+  Scanner(const Scanner&) = delete;
+  Scanner& operator=(const Scanner&) = delete;
+
+  /// Reads and scans a file. `displayName` goes into ScanResult::file (default: the path).
+  ScanResult scanFile(const std::filesystem::path& path, std::string displayName = {});
+  /// Scans bytes already in memory (e.g. stdin or an upload).
+  ScanResult scanBytes(std::string_view bytes, std::string displayName);
+
+  const ScanOptions& options() const { return options_; }
+
+ private:
+  ocr::OcrEngine& engine();
+
+  ScanOptions options_;
+  std::unique_ptr<ocr::OcrEngine> engine_;
+};
+
+}  // namespace noticescan

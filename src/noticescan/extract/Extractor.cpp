@@ -1,0 +1,195 @@
+#include "noticescan/extract/Extractor.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include "noticescan/extract/Grammar.h"
+#include "noticescan/extract/Labels.h"
+#include "noticescan/extract/Layout.h"
+
+namespace noticescan::extract {
+namespace {
+
+/// Each repair multiplies the confidence by this.
+constexpr double kRepairFactor = 0.85;
+/// A role label this many line heights from an A-number still gives it its role.
+constexpr double kMaxRoleDistance = 12.0;
+
+bool labelFits(FieldType type, const std::string& kind) {
+  switch (type) {
+    case FieldType::ReceiptNumber: return kind == "receipt_number";
+    case FieldType::ANumber: return kind == "a_number" || kind == "role";
+    case FieldType::OnlineAccountNumber: return kind == "online_account_number";
+  }
+  return false;
+}
+
+struct Nearest {
+  const LabelHit* hit = nullptr;
+  double distance = std::numeric_limits<double>::infinity();
+};
+
+struct Accepted {
+  Field field;
+  int segment = 0;
+  std::size_t begin = 0, end = 0;
+};
+
+}  // namespace
+
+PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source, const Models& models) {
+  PageExtraction out;
+  const Layout layout = buildLayout(words);
+  const std::vector<LabelHit> labels = findLabels(layout, models);
+
+  std::vector<Accepted> accepted;
+  for (std::size_t s = 0; s < layout.segments.size(); ++s) {
+    const Segment& segment = layout.segments[s];
+    for (const Candidate& c : findCandidates(segment.text)) {
+      const Rect box = spanBox(layout, segment, c.begin, c.end);
+
+      Nearest nearestAny, nearestFit, nearestRole;
+      for (const LabelHit& label : labels) {
+        // A label inside the value's own span (the "A#" of "A# 123...") is part of the value,
+        // not a label of it: the APrefixed shape already counts it.
+        if (label.segment == static_cast<int>(s) && label.begin >= c.begin && label.begin < c.end) continue;
+        const auto d = labelDistance(layout, label, static_cast<int>(s), c.begin, box);
+        if (!d) continue;
+        const std::string& kind = label.entry->kind;
+        if (*d < nearestAny.distance) nearestAny = {&label, *d};
+        if (labelFits(c.type, kind) && *d < nearestFit.distance) nearestFit = {&label, *d};
+        if (kind == "role" && *d < nearestRole.distance) nearestRole = {&label, *d};
+      }
+      // A number whose closest label says it is something else (NVC case, card, access code,
+      // telephone...) is that something else.
+      if (nearestAny.hit && nearestAny.hit->entry->kind == "distractor" &&
+          nearestAny.distance < nearestFit.distance) {
+        continue;
+      }
+      const bool labelled = nearestFit.hit != nullptr;
+
+      Field field;
+      field.type = c.type;
+      field.value = c.normalised.value;
+      field.raw = c.raw;
+      field.page = page;
+      field.source = source;
+      field.repairs = c.normalised.repairs;
+      if (c.strippedRule) field.repairs.push_back("dropped a table rule read before the value");
+      if (labelled) {
+        field.label = nearestFit.hit->entry->name;
+        field.evidence.push_back("label");
+      }
+
+      double prior = 0;
+      switch (c.shape) {
+        case CandidateShape::Receipt: {
+          const std::string prefix = field.value.substr(0, 3);
+          const auto known = models.prefixPriors.find(prefix);
+          if (known != models.prefixPriors.end()) {
+            prior = known->second * (labelled ? 1.0 : 0.9);
+            field.evidence.push_back("known_prefix");
+          } else {
+            // Three letters and ten digits alone are NVC or card numbers; and a dropped table rule
+            // is only believable in front of a prefix we know.
+            if (!labelled || c.strippedRule) continue;
+            prior = models.unknownPrefixPrior + 0.15;
+            field.evidence.push_back("unknown_prefix");
+          }
+          break;
+        }
+        case CandidateShape::APrefixed:
+          prior = labelled ? 0.96 : 0.88;
+          field.evidence.push_back("a_prefix");
+          break;
+        case CandidateShape::BareDigits9:
+          if (!labelled || nearestFit.hit->entry->kind != "a_number") continue;
+          prior = 0.9;
+          break;
+        case CandidateShape::BareDigits12:
+          if (!labelled) continue;
+          prior = 0.93;
+          break;
+      }
+      if (c.type == FieldType::ANumber && nearestRole.hit && nearestRole.distance <= kMaxRoleDistance) {
+        field.role = nearestRole.hit->entry->role;
+        field.evidence.push_back("role_label");
+      }
+
+      double confidence = prior;
+      if (source == TextSource::Ocr) {
+        confidence *= 0.4 + 0.6 * spanConfidence(layout, segment, c.begin, c.end);
+      } else {
+        field.evidence.push_back("text_layer");
+      }
+      confidence *= std::pow(kRepairFactor, static_cast<double>(field.repairs.size()));
+      field.confidence = std::clamp(confidence, 0.01, 0.995);
+      field.polygon = {Point{box.x, box.y}, Point{box.right(), box.y}, Point{box.right(), box.bottom()},
+                       Point{box.x, box.bottom()}};
+      accepted.push_back({std::move(field), static_cast<int>(s), c.begin, c.end});
+    }
+  }
+
+  // Where two readings claim the same characters, the more confident one wins (the same value
+  // read twice from one place is one reading, not two).
+  std::sort(accepted.begin(), accepted.end(),
+            [](const Accepted& a, const Accepted& b) { return a.field.confidence > b.field.confidence; });
+  std::vector<Accepted> kept;
+  for (Accepted& a : accepted) {
+    const bool overlaps = std::any_of(kept.begin(), kept.end(), [&](const Accepted& k) {
+      return k.segment == a.segment && k.begin < a.end && a.begin < k.end;
+    });
+    if (!overlaps) kept.push_back(std::move(a));
+  }
+  for (Accepted& k : kept) out.fields.push_back(std::move(k.field));
+  out.facts = extractFacts(layout, labels, models);
+  return out;
+}
+
+std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, DocumentFacts& facts, const Models& models) {
+  for (const PageExtraction& page : pages) {
+    if (!facts.noticeType) facts.noticeType = page.facts.noticeType;
+    if (!facts.formType) facts.formType = page.facts.formType;
+    if (!facts.noticeDate) facts.noticeDate = page.facts.noticeDate;
+    if (!facts.receivedDate) facts.receivedDate = page.facts.receivedDate;
+    if (!facts.priorityDate) facts.priorityDate = page.facts.priorityDate;
+  }
+  // "Applicant/Petitioner" means whichever the form has: a petition has a petitioner.
+  std::optional<std::string> combinedRole;
+  if (facts.formType) {
+    const auto form = models.forms.find(*facts.formType);
+    if (form != models.forms.end()) combinedRole = form->second.kind == "petition" ? "petitioner" : "applicant";
+  }
+
+  std::map<std::pair<FieldType, std::string>, std::vector<const Field*>> groups;
+  for (const PageExtraction& page : pages) {
+    for (const Field& field : page.fields) groups[{field.type, field.value}].push_back(&field);
+  }
+  std::vector<Field> out;
+  for (auto& [key, members] : groups) {
+    const Field* best = *std::max_element(members.begin(), members.end(),
+                                          [](const Field* a, const Field* b) { return a->confidence < b->confidence; });
+    Field field = *best;
+    if (!field.role) {
+      for (const Field* m : members) {
+        if (m->role) field.role = m->role;
+      }
+    }
+    if (field.role == "applicant_or_petitioner") field.role = combinedRole;
+    if (members.size() > 1) {
+      field.evidence.push_back("repeated");
+      field.confidence = std::min(0.995, field.confidence + 0.3 * (1 - field.confidence));
+    }
+    out.push_back(std::move(field));
+  }
+  std::sort(out.begin(), out.end(), [](const Field& a, const Field& b) {
+    if (a.page != b.page) return a.page < b.page;
+    if (std::abs(a.polygon[0].y - b.polygon[0].y) > 1e-6) return a.polygon[0].y < b.polygon[0].y;
+    return a.polygon[0].x < b.polygon[0].x;
+  });
+  return out;
+}
+
+}  // namespace noticescan::extract

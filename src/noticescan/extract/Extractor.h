@@ -1,0 +1,33 @@
+#pragma once
+// extract/: words (from OCR or a PDF text layer: the same type) -> fields and document facts.
+
+#include <vector>
+
+#include "noticescan/Types.h"
+#include "noticescan/extract/Labels.h"
+#include "noticescan/extract/Layout.h"
+#include "noticescan/extract/Models.h"
+
+namespace noticescan::extract {
+
+/// What one page yields. Field polygons are in the frame of the words given.
+struct PageExtraction {
+  std::vector<Field> fields;
+  DocumentFacts facts;  ///< only noticeType, formType and the dates are filled
+};
+
+/// Finds the identifiers and facts on one page. `page` is 1-based.
+PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source,
+                           const Models& models = defaultModels());
+
+/// Reads the document facts of one page (used by extractPage).
+DocumentFacts extractFacts(const Layout& layout, const std::vector<LabelHit>& labels,
+                            const Models& models = defaultModels());
+
+/// Combines pages into the document's answer: facts from the first page that has each, roles that
+/// depend on the form type resolved, and each (type, value) kept once at its best location.
+/// `facts` receives the combined facts; kind and page count are left as they are.
+std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, DocumentFacts& facts,
+                                const Models& models = defaultModels());
+
+}  // namespace noticescan::extract

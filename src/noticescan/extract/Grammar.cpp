@@ -1,0 +1,283 @@
+#include "noticescan/extract/Grammar.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <regex>
+
+namespace noticescan::extract {
+namespace {
+
+// Characters OCR puts where a digit was printed, and the digit they stand for.
+char digitFor(char c) {
+  switch (c) {
+    case 'O': case 'o': case 'Q': case 'D': return '0';
+    case 'I': case 'l': case 'i': case '|': case '!': return '1';
+    case 'Z': case 'z': return '2';
+    case 'S': case 's': return '5';
+    case 'G': return '6';
+    case 'B': return '8';
+    case 'g': case 'q': return '9';
+    default: return std::isdigit(static_cast<unsigned char>(c)) ? c : '\0';
+  }
+}
+
+// Characters OCR puts where a prefix letter was printed, and the letter they stand for.
+char letterFor(char c) {
+  switch (c) {
+    case '0': return 'O';
+    case '1': case 'l': case '|': case '!': return 'I';
+    case '2': return 'Z';
+    case '4': return 'A';
+    case '5': return 'S';
+    case '6': return 'G';
+    case '8': return 'B';
+    default:
+      return std::isalpha(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                                                         : '\0';
+  }
+}
+
+std::string repairNote(char from, char to, std::size_t at) {
+  return std::string(1, from) + "->" + std::string(1, to) + " at " + std::to_string(at);
+}
+
+bool isSeparator(char c) { return c == ' ' || c == '-' || c == '*'; }
+
+/// Maps `digits` (separators skipped) to exactly `count` digits appended to `out.value`, recording
+/// repairs from index `offset` on. Fails when the count differs, a character has no digit reading,
+/// or fewer than `minReal` characters were real digits.
+bool appendDigits(std::string_view digits, std::size_t count, std::size_t minReal, Normalised& out) {
+  std::size_t real = 0, taken = 0;
+  for (const char c : digits) {
+    if (isSeparator(c)) continue;
+    const char d = digitFor(c);
+    if (d == '\0' || taken == count) return false;
+    if (d == c) {
+      ++real;
+    } else {
+      out.repairs.push_back(repairNote(c, d, out.value.size()));
+    }
+    out.value += d;
+    ++taken;
+  }
+  return taken == count && real >= minReal;
+}
+
+// A character that OCR may have read where a digit was printed (see digitFor).
+#define NS_D "[0-9OoQDIli|!ZzSsGBgq]"
+
+const std::regex& receiptPattern() {
+  static const std::regex re(
+      "(?:^|[^A-Za-z0-9])([|!1lI]?)([A-Za-z0-9|!]{3})[ \\-]?(\\*?)[ \\-]?(" NS_D "{2}[ \\-]?" NS_D
+      "{3}[ \\-]?" NS_D "{5})(?![A-Za-z0-9])");
+  return re;
+}
+const std::regex& asteriskReceiptPattern() {
+  static const std::regex re("(?:^|[^A-Za-z0-9])([A-Za-z0-9]{3})\\*(" NS_D "{9})(?![A-Za-z0-9])");
+  return re;
+}
+const std::regex& aPrefixedPattern() {
+  static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_D "{1,3}[ \\-]?" NS_D
+                             "{3}[ \\-]?" NS_D "{3})(?![A-Za-z0-9])");
+  return re;
+}
+const std::regex& bare9Pattern() {
+  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{1,3}[ \\-]?" NS_D "{3}[ \\-]?" NS_D
+                             "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+  return re;
+}
+const std::regex& bare12Pattern() {
+  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{4}[ \\-]?" NS_D "{4}[ \\-]?" NS_D
+                             "{4}|" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D
+                             "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+  return re;
+}
+#undef NS_D
+
+template <typename Fn>
+void forEachMatch(std::string_view text, const std::regex& re, Fn&& fn) {
+  using It = std::regex_iterator<std::string_view::const_iterator>;
+  for (It it(text.begin(), text.end(), re), end; it != end; ++it) fn(*it);
+}
+
+}  // namespace
+
+std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk) {
+  if (prefix.size() != 3) return std::nullopt;
+  Normalised out;
+  int realLetters = 0;
+  for (const char c : prefix) {
+    const char l = letterFor(c);
+    if (l == '\0') return std::nullopt;
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      ++realLetters;
+    } else {
+      out.repairs.push_back(repairNote(c, l, out.value.size()));
+    }
+    out.value += l;
+  }
+  // Two of three prefix letters must have been read as capitals: keeps digit runs and prose out.
+  if (realLetters < 2) return std::nullopt;
+  if (asterisk) {
+    out.value += '*';
+    if (!appendDigits(digits, 9, 8, out)) return std::nullopt;
+  } else if (!appendDigits(digits, 10, 8, out)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare) {
+  std::size_t count = 0;
+  for (const char c : digits) count += isSeparator(c) ? 0 : 1;
+  if (count < 7 || count > 9) return std::nullopt;
+  Normalised out;
+  out.value = "A";
+  out.value.append(9 - count, '0');
+  // A bare number has no "A" to vouch for it, so it may need at most one repair.
+  if (!appendDigits(digits, count, bare ? count - 1 : count - 2, out)) return std::nullopt;
+  return out;
+}
+
+std::optional<Normalised> normaliseAccountNumber(std::string_view digits) {
+  Normalised out;
+  if (!appendDigits(digits, 12, 11, out)) return std::nullopt;
+  return out;
+}
+
+std::vector<Candidate> findCandidates(std::string_view text) {
+  std::vector<Candidate> out;
+  auto span = [&](const auto& match, int group) {
+    return std::pair<std::size_t, std::size_t>(static_cast<std::size_t>(match.position(group)),
+                                               static_cast<std::size_t>(match.position(group) + match.length(group)));
+  };
+
+  forEachMatch(text, receiptPattern(), [&](const auto& m) {
+    const auto [glueBegin, glueEnd] = span(m, 1);
+    const auto [prefixBegin, prefixEnd] = span(m, 2);
+    const auto [digitsBegin, digitsEnd] = span(m, 4);
+    auto normalised = normaliseReceipt(text.substr(prefixBegin, 3), text.substr(digitsBegin, digitsEnd - digitsBegin), false);
+    if (!normalised) return;
+    // Dropping a character as a table rule is one guess; repairing the prefix too is one guess
+    // too many ("IOE09123456789" is not a rule and "OEO9123456789").
+    const std::string_view prefix = text.substr(prefixBegin, 3);
+    const bool cleanPrefix = std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+    if (glueEnd > glueBegin && !cleanPrefix) return;
+    Candidate c;
+    c.type = FieldType::ReceiptNumber;
+    c.shape = CandidateShape::Receipt;
+    c.begin = prefixBegin;
+    c.end = digitsEnd;
+    c.raw = std::string(text.substr(glueBegin, digitsEnd - glueBegin));
+    c.normalised = std::move(*normalised);
+    c.strippedRule = glueEnd > glueBegin;
+    out.push_back(std::move(c));
+  });
+  forEachMatch(text, asteriskReceiptPattern(), [&](const auto& m) {
+    const auto [prefixBegin, prefixEnd] = span(m, 1);
+    const auto [digitsBegin, digitsEnd] = span(m, 2);
+    auto normalised = normaliseReceipt(text.substr(prefixBegin, 3), text.substr(digitsBegin, digitsEnd - digitsBegin), true);
+    if (!normalised) return;
+    Candidate c;
+    c.type = FieldType::ReceiptNumber;
+    c.begin = prefixBegin;
+    c.end = digitsEnd;
+    c.raw = std::string(text.substr(prefixBegin, digitsEnd - prefixBegin));
+    c.normalised = std::move(*normalised);
+    out.push_back(std::move(c));
+  });
+  forEachMatch(text, aPrefixedPattern(), [&](const auto& m) {
+    const auto [markBegin, markEnd] = span(m, 1);
+    const auto [digitsBegin, digitsEnd] = span(m, 2);
+    auto normalised = normaliseANumber(text.substr(digitsBegin, digitsEnd - digitsBegin), false);
+    if (!normalised) return;
+    Candidate c;
+    c.type = FieldType::ANumber;
+    c.shape = CandidateShape::APrefixed;
+    c.begin = markBegin;
+    c.end = digitsEnd;
+    c.raw = std::string(text.substr(markBegin, digitsEnd - markBegin));
+    c.normalised = std::move(*normalised);
+    out.push_back(std::move(c));
+  });
+  forEachMatch(text, bare9Pattern(), [&](const auto& m) {
+    const auto [begin, end] = span(m, 1);
+    auto normalised = normaliseANumber(text.substr(begin, end - begin), true);
+    if (!normalised) return;
+    Candidate c;
+    c.type = FieldType::ANumber;
+    c.shape = CandidateShape::BareDigits9;
+    c.begin = begin;
+    c.end = end;
+    c.raw = std::string(text.substr(begin, end - begin));
+    c.normalised = std::move(*normalised);
+    out.push_back(std::move(c));
+  });
+  forEachMatch(text, bare12Pattern(), [&](const auto& m) {
+    const auto [begin, end] = span(m, 1);
+    auto normalised = normaliseAccountNumber(text.substr(begin, end - begin));
+    if (!normalised) return;
+    Candidate c;
+    c.type = FieldType::OnlineAccountNumber;
+    c.shape = CandidateShape::BareDigits12;
+    c.begin = begin;
+    c.end = end;
+    c.raw = std::string(text.substr(begin, end - begin));
+    c.normalised = std::move(*normalised);
+    out.push_back(std::move(c));
+  });
+  return out;
+}
+
+std::optional<std::string> normaliseFormType(std::string_view text, const std::map<std::string, FormEntry>& known) {
+  static const std::regex re("(?:^|[^A-Za-z0-9])([IN1l|])[ \\-]?([0-9OoQDIlSsBZzG]{2,3})([A-Z]?)(?![A-Za-z0-9])");
+  using It = std::regex_iterator<std::string_view::const_iterator>;
+  for (It it(text.begin(), text.end(), re), end; it != end; ++it) {
+    const auto& m = *it;
+    std::string number;
+    bool repaired = false;
+    for (const char c : m.str(2)) {
+      const char d = digitFor(c);
+      repaired = repaired || d != c;
+      number += d;
+    }
+    const std::string form = std::string(1, m.str(1) == "N" ? 'N' : 'I') + "-" + number + m.str(3);
+    if (!repaired || known.count(form)) return form;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> findDate(std::string_view text) {
+  static const std::regex numeric("(?:^|[^0-9])([01]?[0-9])/([0-3]?[0-9])/((?:19|20)[0-9]{2})(?![0-9])");
+  static const std::regex prose(
+      "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\\.? +([0-3]?[0-9]), *((?:19|20)[0-9]{2})",
+      std::regex::icase);
+  static constexpr std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",
+                                                               "jul", "aug", "sep", "oct", "nov", "dec"};
+  auto iso = [](int year, int month, int day) -> std::optional<std::string> {
+    if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", year, month, day);
+    return std::string(buffer);
+  };
+  std::match_results<std::string_view::const_iterator> m;
+  std::optional<std::string> best;
+  std::ptrdiff_t bestPos = -1;
+  if (std::regex_search(text.begin(), text.end(), m, numeric)) {
+    best = iso(std::stoi(m.str(3)), std::stoi(m.str(1)), std::stoi(m.str(2)));
+    bestPos = m.position(0);
+  }
+  if (std::regex_search(text.begin(), text.end(), m, prose) && (bestPos < 0 || m.position(0) < bestPos)) {
+    std::string month = m.str(1);
+    for (char& c : month) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (std::size_t i = 0; i < kMonths.size(); ++i) {
+      if (month == kMonths[i]) {
+        if (auto date = iso(std::stoi(m.str(3)), static_cast<int>(i) + 1, std::stoi(m.str(2)))) best = date;
+      }
+    }
+  }
+  return best;
+}
+
+}  // namespace noticescan::extract

@@ -1,0 +1,60 @@
+#pragma once
+// Identifier grammars: where in a line of text an identifier may stand, and how a printed or
+// mis-read form becomes the normalised value (DOMAIN.md). Repairs are made only inside a span
+// that already has the identifier's shape, by position: letters where letters belong, digits where
+// digits belong. Each repair is recorded; prose is never repaired.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "noticescan/Types.h"
+#include "noticescan/extract/Models.h"
+
+namespace noticescan::extract {
+
+/// A normalised value and what it took to get there.
+struct Normalised {
+  std::string value;
+  std::vector<std::string> repairs;  ///< "O->0 at 4": index in `value`
+};
+
+/// How a candidate was recognised, which decides how much label evidence it needs.
+enum class CandidateShape {
+  Receipt,       ///< three letters and ten digits (or the asterisk form)
+  APrefixed,     ///< "A", "A#", "A-" followed by 7-9 digits
+  BareDigits9,   ///< 7-9 digits alone: an A-number only under an A-number label
+  BareDigits12,  ///< 12 digits alone: an account number only under an account label
+};
+
+struct Candidate {
+  FieldType type = FieldType::ReceiptNumber;
+  CandidateShape shape = CandidateShape::Receipt;
+  std::size_t begin = 0;  ///< byte span in the searched text, of the printed value
+  std::size_t end = 0;
+  std::string raw;        ///< the printed value as read
+  Normalised normalised;
+  bool strippedRule = false;  ///< a table rule glued in front ("|IOE...", "1IOE...") was dropped
+};
+
+/// Finds every span of `text` that has the shape of an identifier and normalises it. Spans that
+/// need too many repairs to fit are dropped. Overlapping spans may be returned for different types.
+std::vector<Candidate> findCandidates(std::string_view text);
+
+/// Normalises a receipt number from its 3-character prefix and its digits (separators allowed).
+/// `asterisk` keeps the 9-digit asterisk form ("NBC*000123456").
+std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk);
+/// Normalises the 7-9 digits of an A-number (separators allowed) to "A" + 9 digits.
+std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare);
+/// Normalises the 12 digits of an online account number (separators allowed).
+std::optional<Normalised> normaliseAccountNumber(std::string_view digits);
+
+/// "I130", "I-130", "1-130", "I129F", "N400" -> "I-130", "I-129F", "N-400". A number that needed
+/// an OCR repair (I1O0 -> I-100) is accepted only when it is one of `known` forms.
+std::optional<std::string> normaliseFormType(std::string_view text, const std::map<std::string, FormEntry>& known);
+/// First date in `text` ("01/18/2024", "January 18, 2024", "Jan. 18, 2024") as YYYY-MM-DD.
+std::optional<std::string> findDate(std::string_view text);
+
+}  // namespace noticescan::extract

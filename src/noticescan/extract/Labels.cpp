@@ -1,0 +1,142 @@
+#include "noticescan/extract/Labels.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace noticescan::extract {
+namespace {
+
+/// A value this many line heights to the right of its label on the same line still belongs to it.
+constexpr double kMaxRightGap = 20.0;
+/// A value this many line heights below its label (same column) still belongs to it.
+constexpr double kMaxBelowGap = 3.5;
+
+}  // namespace
+
+int allowedEdits(std::size_t length) {
+  if (length <= 4) return 0;
+  if (length <= 8) return 1;
+  if (length <= 14) return 2;
+  return 3;
+}
+
+int editDistance(std::string_view a, std::string_view b, int limit) {
+  const int n = static_cast<int>(a.size()), m = static_cast<int>(b.size());
+  if (std::abs(n - m) > limit) return limit + 1;
+  std::vector<int> previous(static_cast<std::size_t>(m) + 1), current(static_cast<std::size_t>(m) + 1);
+  for (int j = 0; j <= m; ++j) previous[static_cast<std::size_t>(j)] = j;
+  for (int i = 1; i <= n; ++i) {
+    current[0] = i;
+    int rowMin = i;
+    for (int j = 1; j <= m; ++j) {
+      const int cost = a[static_cast<std::size_t>(i - 1)] == b[static_cast<std::size_t>(j - 1)] ? 0 : 1;
+      current[static_cast<std::size_t>(j)] = std::min({previous[static_cast<std::size_t>(j)] + 1,
+                                                       current[static_cast<std::size_t>(j - 1)] + 1,
+                                                       previous[static_cast<std::size_t>(j - 1)] + cost});
+      rowMin = std::min(rowMin, current[static_cast<std::size_t>(j)]);
+    }
+    if (rowMin > limit) return limit + 1;
+    std::swap(previous, current);
+  }
+  return previous[static_cast<std::size_t>(m)];
+}
+
+std::vector<LabelHit> findLabels(const Layout& layout, const Models& models) {
+  struct Variant {
+    const LabelEntry* entry;
+    std::string joined;  // words concatenated: matching this way survives split and merged words
+    std::size_t words;
+  };
+  std::vector<Variant> variants;
+  std::size_t maxWords = 1;
+  for (const LabelEntry& entry : models.labels) {
+    for (const auto& tokens : entry.variants) {
+      std::string joined;
+      for (const auto& t : tokens) joined += t;
+      variants.push_back({&entry, joined, tokens.size()});
+      maxWords = std::max(maxWords, tokens.size());
+    }
+  }
+
+  std::vector<LabelHit> hits;
+  for (std::size_t s = 0; s < layout.segments.size(); ++s) {
+    const Segment& segment = layout.segments[s];
+    std::vector<std::string> normalised;
+    for (const int index : segment.words) normalised.push_back(normaliseLabelWord(layout.words[static_cast<std::size_t>(index)].text));
+
+    std::vector<LabelHit> candidates;
+    for (std::size_t start = 0; start < normalised.size(); ++start) {
+      std::string joined;
+      for (std::size_t count = 1; count <= maxWords + 1 && start + count <= normalised.size(); ++count) {
+        joined += normalised[start + count - 1];
+        if (joined.empty()) continue;
+        for (const Variant& v : variants) {
+          if (count + 1 < v.words || count > v.words + 1) continue;
+          const int limit = allowedEdits(v.joined.size());
+          const int edits = editDistance(joined, v.joined, limit);
+          if (edits > limit) continue;
+          LabelHit hit;
+          hit.entry = v.entry;
+          hit.segment = static_cast<int>(s);
+          // Byte span of words [start, start + count) in the segment's text.
+          std::size_t begin = 0;
+          while (begin < segment.charWord.size() && segment.charWord[begin] != static_cast<int>(start)) ++begin;
+          std::size_t end = begin;
+          while (end < segment.charWord.size() &&
+                 (segment.charWord[end] < 0 || segment.charWord[end] < static_cast<int>(start + count))) {
+            ++end;
+          }
+          while (end > begin && segment.charWord[end - 1] < 0) --end;
+          hit.begin = begin;
+          hit.end = end;
+          hit.box = spanBox(layout, segment, begin, end);
+          hit.edits = edits;
+          candidates.push_back(hit);
+        }
+      }
+    }
+    // Longest label first, then fewest edits; a word belongs to one label only.
+    std::sort(candidates.begin(), candidates.end(), [](const LabelHit& a, const LabelHit& b) {
+      if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;
+      return a.edits < b.edits;
+    });
+    std::vector<bool> used(segment.text.size(), false);
+    for (const LabelHit& hit : candidates) {
+      bool free = true;
+      for (std::size_t i = hit.begin; i < hit.end && free; ++i) free = !used[i];
+      if (!free) continue;
+      for (std::size_t i = hit.begin; i < hit.end; ++i) used[i] = true;
+      hits.push_back(hit);
+    }
+  }
+  return hits;
+}
+
+std::optional<double> labelDistance(const Layout& layout, const LabelHit& label, int valueSegment,
+                                    std::size_t valueBegin, const Rect& valueBox) {
+  const Segment& labelSegment = layout.segments[static_cast<std::size_t>(label.segment)];
+  const Line& labelLine = layout.lines[static_cast<std::size_t>(labelSegment.line)];
+  const double h = labelLine.height;
+  const Segment& value = layout.segments[static_cast<std::size_t>(valueSegment)];
+
+  if (label.segment == valueSegment) {
+    // The label may sit inside the printed value ("USCIS A# 012345678" read as one span).
+    if (label.begin > valueBegin && label.begin >= valueBegin + 2) return std::nullopt;
+    return std::max(0.0, valueBox.x - label.box.right()) / h * 0.5;
+  }
+  if (value.line == labelSegment.line) {
+    const double gap = valueBox.x - label.box.right();
+    if (gap < -h || gap / h > kMaxRightGap) return std::nullopt;
+    return 1.0 + std::max(0.0, gap) / h;
+  }
+  // Below, in the label's column: the value starts under the label (allowing a little indent
+  // either way) and within a few lines.
+  const double below = valueBox.y - label.box.bottom();
+  if (below < -0.25 * h || below / h > kMaxBelowGap) return std::nullopt;
+  const double columnLeft = label.box.x - 2.0 * h;
+  const double columnRight = std::max(label.box.right(), label.box.x + 4.0 * h);
+  if (valueBox.x < columnLeft || valueBox.x > columnRight) return std::nullopt;
+  return 1.0 + below / h + std::abs(valueBox.x - label.box.x) / h * 0.1;
+}
+
+}  // namespace noticescan::extract

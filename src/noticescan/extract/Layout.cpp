@@ -1,0 +1,149 @@
+#include "noticescan/extract/Layout.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace noticescan::extract {
+namespace {
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
+  return values[values.size() / 2];
+}
+
+double verticalOverlap(const Rect& a, const Rect& b) {
+  return std::max(0.0, std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y));
+}
+
+}  // namespace
+
+Layout buildLayout(std::vector<Word> words) {
+  Layout layout;
+  // Table rules come back from OCR as blank "words" with boxes as large as the table.
+  std::erase_if(words, [](const Word& word) {
+    return std::all_of(word.text.begin(), word.text.end(), [](unsigned char c) { return std::isspace(c); });
+  });
+  layout.words = std::move(words);
+  const auto& w = layout.words;
+
+  std::vector<double> heights;
+  for (const Word& word : w) heights.push_back(word.box.height);
+  const double typical = std::max(1.0, median(heights));
+
+  // Lines: words sorted by vertical centre join the line they overlap most (by at least half the
+  // smaller height). Very tall "words" (table rules read as '|') stay on their own.
+  std::vector<int> order(w.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return w[a].box.centerY() < w[b].box.centerY(); });
+  struct Building {
+    Rect box;
+    std::vector<int> words;
+    bool closed = false;  // a very tall word: nothing else joins its line
+  };
+  std::vector<Building> building;
+  for (const int index : order) {
+    const Rect& box = w[index].box;
+    int best = -1;
+    double bestOverlap = 0;
+    const bool tall = box.height > 3 * typical;
+    if (!tall) {
+      for (std::size_t l = building.size(); l-- > 0 && l + 8 >= building.size();) {
+        if (building[l].closed) continue;
+        const double overlap = verticalOverlap(building[l].box, box) /
+                               std::max(1.0, std::min(box.height, building[l].box.height));
+        if (overlap >= 0.5 && overlap > bestOverlap) {
+          best = static_cast<int>(l);
+          bestOverlap = overlap;
+        }
+      }
+    }
+    if (best < 0) {
+      building.push_back({box, {index}, tall});
+    } else {
+      building[best].box = building[best].box.united(box);
+      building[best].words.push_back(index);
+    }
+  }
+  std::sort(building.begin(), building.end(), [](const Building& a, const Building& b) { return a.box.y < b.box.y; });
+
+  for (Building& b : building) {
+    std::sort(b.words.begin(), b.words.end(), [&](int x, int y) { return w[x].box.x < w[y].box.x; });
+    std::vector<double> lineHeights;
+    for (const int index : b.words) lineHeights.push_back(w[index].box.height);
+    Line line;
+    line.box = b.box;
+    line.height = std::max(1.0, median(lineHeights));
+    const int lineIndex = static_cast<int>(layout.lines.size());
+
+    Segment current;
+    auto flush = [&] {
+      if (current.words.empty()) return;
+      current.line = lineIndex;
+      line.segments.push_back(static_cast<int>(layout.segments.size()));
+      layout.segments.push_back(std::move(current));
+      current = Segment{};
+    };
+    for (const int index : b.words) {
+      const Word& word = w[index];
+      if (!current.words.empty() &&
+          word.box.x - current.box.right() > kSegmentGapInLineHeights * line.height) {
+        flush();
+      }
+      if (!current.words.empty()) {
+        current.text += ' ';
+        current.charWord.push_back(-1);
+        current.charInWord.push_back(0);
+      }
+      const int slot = static_cast<int>(current.words.size());
+      current.words.push_back(index);
+      for (std::size_t c = 0; c < word.text.size(); ++c) {
+        current.text += word.text[c];
+        current.charWord.push_back(slot);
+        current.charInWord.push_back(static_cast<int>(c));
+      }
+      current.box = current.box.united(word.box);
+    }
+    flush();
+    layout.lines.push_back(std::move(line));
+  }
+  return layout;
+}
+
+Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end) {
+  Rect box;
+  end = std::min(end, segment.text.size());
+  for (std::size_t i = begin; i < end;) {
+    const int slot = segment.charWord[i];
+    if (slot < 0) {
+      ++i;
+      continue;
+    }
+    const Word& word = layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])];
+    std::size_t j = i;
+    while (j < end && segment.charWord[j] == slot) ++j;
+    const double n = std::max<std::size_t>(1, word.text.size());
+    const double first = segment.charInWord[i];
+    const double last = segment.charInWord[j - 1] + 1;
+    Rect part{word.box.x + word.box.width * first / n, word.box.y, word.box.width * (last - first) / n,
+              word.box.height};
+    box = box.united(part);
+    i = j;
+  }
+  return box;
+}
+
+double spanConfidence(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end) {
+  double lowest = 1.0;
+  end = std::min(end, segment.text.size());
+  for (std::size_t i = begin; i < end; ++i) {
+    const int slot = segment.charWord[i];
+    if (slot >= 0) {
+      lowest = std::min(lowest, layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])].confidence);
+    }
+  }
+  return lowest;
+}
+
+}  // namespace noticescan::extract

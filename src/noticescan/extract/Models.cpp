@@ -1,0 +1,58 @@
+#include "noticescan/extract/Models.h"
+
+#include <cctype>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace noticescan::extract {
+
+std::string normaliseLabelWord(std::string_view word) {
+  auto keep = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '#' || c == '/'; };
+  std::size_t begin = 0, end = word.size();
+  while (begin < end && !keep(word[begin])) ++begin;
+  while (end > begin && !keep(word[end - 1])) --end;
+  std::string out;
+  out.reserve(end - begin);
+  for (std::size_t i = begin; i < end; ++i) {
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(word[i])));
+  }
+  return out;
+}
+
+Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, std::string_view formsJson) {
+  Models models;
+  const auto prefixes = nlohmann::json::parse(prefixesJson);
+  for (const auto& p : prefixes.at("prefixes")) models.prefixPriors[p.at("code")] = p.at("prior");
+  models.unknownPrefixPrior = prefixes.value("unknown_prefix_prior", 0.35);
+
+  const auto labels = nlohmann::json::parse(labelsJson);
+  for (const auto& l : labels.at("labels")) {
+    LabelEntry entry;
+    entry.name = l.at("name");
+    entry.kind = l.at("kind");
+    if (l.contains("role")) entry.role = l.at("role").get<std::string>();
+    for (const auto& variant : l.at("variants")) {
+      std::istringstream words(variant.get<std::string>());
+      std::vector<std::string> tokens;
+      for (std::string w; words >> w;) {
+        std::string n = normaliseLabelWord(w);
+        if (!n.empty()) tokens.push_back(std::move(n));
+      }
+      if (!tokens.empty()) entry.variants.push_back(std::move(tokens));
+    }
+    models.labels.push_back(std::move(entry));
+  }
+
+  const auto forms = nlohmann::json::parse(formsJson);
+  for (const auto& f : forms.at("forms")) models.forms[f.at("form")] = {f.at("title"), f.at("kind")};
+  return models;
+}
+
+const Models& defaultModels() {
+  static const Models models = parseModels(embeddedModel("receipt_prefixes"), embeddedModel("labels"),
+                                           embeddedModel("form_types"));
+  return models;
+}
+
+}  // namespace noticescan::extract

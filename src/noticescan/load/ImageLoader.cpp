@@ -1,0 +1,137 @@
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/load/Loader.h"
+#include "noticescan/util/Leptonica.h"
+
+namespace noticescan::load {
+namespace {
+
+void checkPixels(const cv::Mat& image, const ScanOptions& options) {
+  const auto pixels = static_cast<std::uint64_t>(image.cols) * static_cast<std::uint64_t>(image.rows);
+  if (pixels > options.maxPixelsPerPage) {
+    throw LoadError(ErrorCode::TooLarge, "the image has " + std::to_string(pixels / 1'000'000) +
+                                             " megapixels, more than the limit of " +
+                                             std::to_string(options.maxPixelsPerPage / 1'000'000));
+  }
+}
+
+cv::Mat toGrayOrBgr(cv::Mat image) {
+  if (image.depth() != CV_8U) image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 256 : 1.0);
+  if (image.channels() == 4) cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+  return image;
+}
+
+/// Single-frame formats decoded by OpenCV, which also applies the EXIF orientation of JPEGs.
+class SingleImage final : public Document {
+ public:
+  explicit SingleImage(cv::Mat image) : image_(std::move(image)) {}
+  std::string kind() const override { return "image"; }
+  int pageCount() const override { return 1; }
+  LoadedPage page(int) override {
+    LoadedPage page;
+    page.image = image_;
+    page.sourceWidth = image_.cols;
+    page.sourceHeight = image_.rows;
+    return page;
+  }
+
+ private:
+  cv::Mat image_;
+};
+
+/// TIFF (possibly many pages, possibly fax resolution), decoded by Leptonica.
+class TiffImage final : public Document {
+ public:
+  TiffImage(std::string_view bytes, const ScanOptions& options) : options_(options) {
+    util::quietLeptonica();
+    std::size_t offset = 0;
+    const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+    do {
+      util::PixPtr pix(pixReadMemFromMultipageTiff(data, bytes.size(), &offset));
+      if (!pix) break;
+      pages_.push_back(std::move(pix));
+    } while (offset != 0 && pages_.size() < 10'000);
+    if (pages_.empty()) throw LoadError(ErrorCode::Unreadable, "the TIFF file is damaged or truncated");
+  }
+  std::string kind() const override { return "image"; }
+  int pageCount() const override { return static_cast<int>(pages_.size()); }
+  LoadedPage page(int index) override {
+    PIX* pix = pages_.at(static_cast<std::size_t>(index)).get();
+    const auto pixels = static_cast<std::uint64_t>(pixGetWidth(pix)) * pixGetHeight(pix);
+    if (pixels > options_.maxPixelsPerPage) {
+      throw LoadError(ErrorCode::TooLarge, "a TIFF page is larger than the pixel limit");
+    }
+    LoadedPage page;
+    page.image = util::pixToMat(pix);
+    page.sourceWidth = page.image.cols;
+    page.sourceHeight = page.image.rows;
+    // Fax pages often have non-square pixels (204 x 98 dpi): stretch to square pixels so text
+    // has its normal shape, and keep the map back to the stored pixels.
+    const int xres = pixGetXRes(pix);
+    const int yres = pixGetYRes(pix);
+    if (xres > 0 && yres > 0 && std::abs(xres - yres) * 10 > std::max(xres, yres)) {
+      const double sy = static_cast<double>(xres) / yres;
+      cv::resize(page.image, page.image,
+                 cv::Size(page.image.cols, static_cast<int>(std::lround(page.image.rows * sy))), 0,
+                 0, cv::INTER_CUBIC);
+      page.toSource = cv::Matx33d(1, 0, 0, 0, 1 / sy, 0, 0, 0, 1);
+    }
+    return page;
+  }
+
+ private:
+  ScanOptions options_;
+  std::vector<util::PixPtr> pages_;
+};
+
+/// libjpeg decodes a truncated file with a warning and fills the rest with grey, which would
+/// OCR as a blank half page: insist on the end-of-image marker after the first scan instead.
+bool jpegIsComplete(std::string_view bytes) {
+  std::size_t pos = 2;  // after SOI
+  while (pos + 4 <= bytes.size()) {
+    if (static_cast<unsigned char>(bytes[pos]) != 0xFF) return false;
+    const auto marker = static_cast<unsigned char>(bytes[pos + 1]);
+    if (marker == 0xFF) { ++pos; continue; }  // fill byte
+    const std::size_t length = (static_cast<unsigned char>(bytes[pos + 2]) << 8) |
+                               static_cast<unsigned char>(bytes[pos + 3]);
+    if (marker == 0xDA) {  // start of scan: EOI must follow somewhere after the entropy data
+      return bytes.find("\xFF\xD9", pos + 2 + length) != std::string_view::npos;
+    }
+    pos += 2 + length;
+  }
+  return false;
+}
+
+bool pngIsComplete(std::string_view bytes) {
+  const std::size_t tail = bytes.size() > 64 ? bytes.size() - 64 : 0;
+  return bytes.find("IEND", tail) != std::string_view::npos;
+}
+
+}  // namespace
+
+std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const ScanOptions& options) {
+  if (format == Format::Tiff) return std::make_unique<TiffImage>(bytes, options);
+  if ((format == Format::Jpeg && !jpegIsComplete(bytes)) ||
+      (format == Format::Png && !pngIsComplete(bytes))) {
+    throw LoadError(ErrorCode::Unreadable, std::string("the ") + formatName(format) +
+                                               " image is truncated (the file ends before the image does)");
+  }
+  cv::Mat image;
+  try {
+    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,
+                         const_cast<char*>(bytes.data()));
+    image = cv::imdecode(buffer, cv::IMREAD_ANYCOLOR);
+  } catch (const cv::Exception&) {
+    image.release();
+  }
+  if (image.empty()) {
+    throw LoadError(ErrorCode::Unreadable, std::string("the ") + formatName(format) +
+                                               " image is damaged or truncated and cannot be decoded");
+  }
+  image = toGrayOrBgr(std::move(image));
+  checkPixels(image, options);
+  return std::make_unique<SingleImage>(std::move(image));
+}
+
+}  // namespace noticescan::load

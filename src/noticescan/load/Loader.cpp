@@ -1,0 +1,32 @@
+#include "noticescan/load/Loader.h"
+
+namespace noticescan::load {
+
+std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions& options) {
+  if (bytes.empty()) throw LoadError(ErrorCode::Unreadable, "the file is empty");
+  if (bytes.size() > options.maxInputBytes) {
+    throw LoadError(ErrorCode::TooLarge, "the file is larger than the limit of " +
+                                             std::to_string(options.maxInputBytes >> 20) + " MiB");
+  }
+  const Format format = sniffFormat(bytes);
+  switch (format) {
+    case Format::Pdf: return openPdf(bytes, options);
+    case Format::Jpeg:
+    case Format::Png:
+    case Format::Tiff:
+    case Format::Webp:
+    case Format::Bmp: return openImage(bytes, format, options);
+    case Format::Heif:
+      throw LoadError(ErrorCode::UnsupportedFormat,
+                      "HEIC/HEIF photos are not supported yet: convert the photo to JPEG first "
+                      "(e.g. heif-convert photo.heic photo.jpg)");
+    case Format::Gif:
+      throw LoadError(ErrorCode::UnsupportedFormat,
+                      "GIF is not supported: save the notice as PNG, JPEG, TIFF or PDF");
+    case Format::Unknown: break;
+  }
+  throw LoadError(ErrorCode::UnsupportedFormat,
+                  "not a supported document: expected a JPEG, PNG, TIFF, WebP, BMP image or a PDF");
+}
+
+}  // namespace noticescan::load

@@ -1,0 +1,29 @@
+#pragma once
+// ocr/: clean page -> words. Only TesseractEngine.cpp includes Tesseract; tests use fakes.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "noticescan/Types.h"
+
+namespace noticescan::ocr {
+
+/// Reads the words of a page image. One engine per thread: implementations keep state.
+class OcrEngine {
+ public:
+  virtual ~OcrEngine() = default;
+  /// Reads `gray` (8-bit, one channel, upright). Word boxes are in `gray`'s pixels; confidences
+  /// 0..1. Throws std::runtime_error if the engine fails (not for a page with no text).
+  virtual std::vector<Word> recognize(const cv::Mat& gray) = 0;
+  /// Name and version for reports, e.g. "tesseract 5.3.0".
+  virtual std::string name() const = 0;
+};
+
+/// Creates the Tesseract engine. `tessdataDir` empty = Tesseract's default search; `language`
+/// e.g. "eng". Throws noticescan::DependencyError when the language data cannot be loaded.
+std::unique_ptr<OcrEngine> makeTesseractEngine(const std::string& tessdataDir, const std::string& language);
+
+}  // namespace noticescan::ocr

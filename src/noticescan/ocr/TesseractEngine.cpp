@@ -1,0 +1,78 @@
+// The only file that includes Tesseract. Everything it returns is a plain value.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+
+#include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
+
+#include "noticescan/Scanner.h"
+#include "noticescan/ocr/OcrEngine.h"
+
+namespace noticescan::ocr {
+namespace {
+
+struct TextDeleter {
+  void operator()(char* text) const { delete[] text; }
+};
+
+class TesseractEngine final : public OcrEngine {
+ public:
+  TesseractEngine(const std::string& tessdataDir, const std::string& language) {
+    if (api_.Init(tessdataDir.empty() ? nullptr : tessdataDir.c_str(), language.c_str(),
+                  tesseract::OEM_LSTM_ONLY) != 0) {
+      throw DependencyError("Tesseract cannot load the '" + language +
+                            "' language data: install tesseract-ocr-" + language +
+                            " (tools/setup.sh does) or set TESSDATA_PREFIX");
+    }
+    api_.SetPageSegMode(tesseract::PSM_AUTO);
+    // Notices are dark text on light paper; the inverted-text retry only costs time.
+    api_.SetVariable("tessedit_do_invert", "0");
+  }
+  ~TesseractEngine() override { api_.End(); }
+
+  std::vector<Word> recognize(const cv::Mat& gray) override {
+    CV_Assert(gray.type() == CV_8UC1);
+    api_.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+    api_.SetSourceResolution(300);
+    if (api_.Recognize(nullptr) != 0) throw std::runtime_error("Tesseract failed to recognise the page");
+    std::vector<Word> words;
+    // WARNING: the iterator points into the API's state; it is valid only until the next
+    // SetImage/Recognize/Clear on api_, so it never leaves this function.
+    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    if (it) {
+      do {
+        std::unique_ptr<char, TextDeleter> text(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (!text || std::all_of(text.get(), text.get() + std::strlen(text.get()),
+                                 [](unsigned char c) { return std::isspace(c); })) {
+          continue;  // table rules and borders come back as blank words
+        }
+        int left = 0, top = 0, right = 0, bottom = 0;
+        if (!it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom)) continue;
+        Word word;
+        word.text = text.get();
+        word.box = {static_cast<double>(left), static_cast<double>(top),
+                    static_cast<double>(right - left), static_cast<double>(bottom - top)};
+        word.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
+        words.push_back(std::move(word));
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    api_.Clear();
+    return words;
+  }
+
+  std::string name() const override { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
+
+ private:
+  tesseract::TessBaseAPI api_;
+};
+
+}  // namespace
+
+std::unique_ptr<OcrEngine> makeTesseractEngine(const std::string& tessdataDir, const std::string& language) {
+  return std::make_unique<TesseractEngine>(tessdataDir, language);
+}
+
+}  // namespace noticescan::ocr

@@ -1,0 +1,128 @@
+#include "noticescan/page/PagePreparer.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/util/Leptonica.h"
+
+namespace noticescan::page {
+namespace {
+
+/// Skew and orientation are found on a copy of about 150 dpi for a letter page: enough for text
+/// lines, four times fewer pixels than the page.
+constexpr int kAnalysisLongSide = 1650;
+
+struct SkewEstimate {
+  double angle = 0;       // degrees, Leptonica's sign: positive means rotate clockwise to fix
+  double confidence = 0;
+  double score = 0;
+};
+
+SkewEstimate findSkew(PIX* binary, double range) {
+  SkewEstimate estimate;
+  l_float32 angle = 0, conf = 0, score = 0;
+  if (pixFindSkewSweepAndSearchScore(binary, &angle, &conf, &score, 2, 2, 0.0f,
+                                     static_cast<l_float32>(range), 1.0f, 0.01f) == 0) {
+    estimate = {angle, conf, score};
+  }
+  return estimate;
+}
+
+util::PixPtr binarise(const cv::Mat& gray) {
+  cv::Mat bw;
+  cv::threshold(gray, bw, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  util::PixPtr pix8 = util::matToPix(bw);
+  return util::PixPtr(pixThresholdToBinary(pix8.get(), 128));
+}
+
+/// Rotates `gray` by `degrees` counter-clockwise into a canvas large enough to keep every corner.
+cv::Mat rotateExpanded(const cv::Mat& gray, double degrees, Transform& forward) {
+  const double a = std::abs(degrees) * CV_PI / 180.0;
+  const double w = gray.cols, h = gray.rows;
+  const double nw = std::ceil(w * std::cos(a) + h * std::sin(a));
+  const double nh = std::ceil(w * std::sin(a) + h * std::cos(a));
+  forward = rotation(degrees, w / 2, h / 2, (nw - w) / 2, (nh - h) / 2);
+  const cv::Matx23d m(forward(0, 0), forward(0, 1), forward(0, 2), forward(1, 0), forward(1, 1),
+                      forward(1, 2));
+  cv::Mat out;
+  cv::warpAffine(gray, out, m, cv::Size(static_cast<int>(nw), static_cast<int>(nh)), cv::INTER_LINEAR,
+                 cv::BORDER_CONSTANT, cv::Scalar(255));
+  return out;
+}
+
+cv::Mat rotateQuarter(const cv::Mat& image, int clockwise) {
+  cv::Mat out;
+  switch (clockwise) {
+    case 90: cv::rotate(image, out, cv::ROTATE_90_CLOCKWISE); break;
+    case 180: cv::rotate(image, out, cv::ROTATE_180); break;
+    case 270: cv::rotate(image, out, cv::ROTATE_90_COUNTERCLOCKWISE); break;
+    default: out = image; break;
+  }
+  return out;
+}
+
+}  // namespace
+
+PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
+  util::quietLeptonica();
+  PreparedPage out;
+  cv::Mat gray;
+  if (image.channels() == 3) {
+    cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
+  } else {
+    gray = image;
+  }
+  if (options.keepDebugImages) out.debugImages.emplace_back("input", gray);
+
+  const double scale = std::min(1.0, kAnalysisLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
+  cv::Mat small;
+  cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  util::PixPtr binary = binarise(small);
+
+  // Text lines run either across or down the page: whichever axis gives the sharper skew peak.
+  SkewEstimate across = findSkew(binary.get(), options.maxSkewDegrees);
+  util::PixPtr turned(pixRotate90(binary.get(), 1));
+  SkewEstimate down = findSkew(turned.get(), options.maxSkewDegrees);
+  int quarter = 0;
+  SkewEstimate skew = across;
+  if (down.score > across.score * 1.5 && down.confidence >= kMinSkewConfidence) {
+    quarter = 90;
+    skew = down;
+  }
+
+  Transform forward = quarterTurns(quarter, gray.cols, gray.rows);
+  cv::Mat upright = rotateQuarter(gray, quarter);
+  out.skewConfidence = skew.confidence;
+  if (skew.confidence >= kMinSkewConfidence && std::abs(skew.angle) >= kMinSkewDegrees) {
+    Transform deskew;
+    // Leptonica's angle is the clockwise turn that straightens the text.
+    upright = rotateExpanded(upright, -skew.angle, deskew);
+    forward = deskew * forward;
+    out.skewDegrees = skew.angle;
+  } else if (skew.confidence < kMinSkewConfidence) {
+    out.warnings.push_back({"skew_uncertain", 0,
+                            "could not measure the page's skew reliably; the page was not straightened"});
+  }
+
+  // Up or down: Leptonica compares ascenders and descenders of roman text.
+  cv::Mat smallUpright;
+  cv::resize(upright, smallUpright, cv::Size(), scale, scale, cv::INTER_AREA);
+  util::PixPtr uprightBinary = binarise(smallUpright);
+  l_float32 upConfidence = 0;
+  if (pixUpDownDetect(uprightBinary.get(), &upConfidence, 0, 0, 0) == 0 &&
+      upConfidence < -kMinUpDownConfidence) {
+    forward = quarterTurns(180, upright.cols, upright.rows) * forward;
+    upright = rotateQuarter(upright, 180);
+    quarter = (quarter + 180) % 360;
+  }
+
+  out.rotation = quarter;
+  out.gray = upright;
+  out.toInput = forward.inv();
+  if (options.keepDebugImages) out.debugImages.emplace_back("upright", upright);
+  return out;
+}
+
+}  // namespace noticescan::page

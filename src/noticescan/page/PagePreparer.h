@@ -1,0 +1,42 @@
+#pragma once
+// page/: raster page -> upright, deskewed gray page + the transform back to the source.
+
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "noticescan/Types.h"
+#include "noticescan/page/Geometry.h"
+
+namespace noticescan::page {
+
+/// Below this Leptonica skew confidence the page is left unrotated (and the report says so).
+inline constexpr double kMinSkewConfidence = 3.0;
+/// Skews smaller than this many degrees are not worth a resampling.
+inline constexpr double kMinSkewDegrees = 0.1;
+/// Leptonica up/down confidence beyond which a page is turned upside down.
+inline constexpr double kMinUpDownConfidence = 5.0;
+
+struct PreparedPage {
+  cv::Mat gray;                                ///< 8-bit, upright, deskewed
+  Transform toInput = Transform::eye();        ///< prepared pixels -> loaded raster pixels
+  int rotation = 0;                            ///< clockwise quarter turn applied: 0/90/180/270
+  double skewDegrees = 0;                      ///< text tilt removed, counter-clockwise positive
+  double skewConfidence = 0;                   ///< Leptonica's confidence of the skew angle
+  std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
+  /// Named intermediate images for --debug-dir, in pipeline order.
+  std::vector<std::pair<std::string, cv::Mat>> debugImages;
+};
+
+/// Options of the page stage.
+struct PrepareOptions {
+  bool keepDebugImages = false;  ///< fill PreparedPage::debugImages
+  double maxSkewDegrees = 15.0;  ///< search range of the deskewer, degrees either way
+};
+
+/// Makes a raster page upright and straight: 0/90/180/270 orientation, then skew within
+/// +/- maxSkewDegrees.
+PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options = {});
+
+}  // namespace noticescan::page

@@ -1,0 +1,82 @@
+#include <cmath>
+
+#include "noticescan/Version.h"
+#include "noticescan/report/Report.h"
+
+namespace noticescan::report {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round1(double v) { return std::round(v * 10.0) / 10.0; }
+
+json optionalString(const std::optional<std::string>& value) { return value ? json(*value) : json(nullptr); }
+
+json quadJson(const Quad& quad) {
+  json points = json::array();
+  for (const Point& p : quad) points.push_back({round1(p.x), round1(p.y)});
+  return points;
+}
+
+}  // namespace
+
+std::string redactValue(const std::string& value) {
+  if (value.size() <= 4) return std::string(value.size(), '*');
+  return std::string(value.size() - 4, '*') + value.substr(value.size() - 4);
+}
+
+json toJson(const ScanResult& result, const ReportOptions& options) {
+  json out;
+  out["schema_version"] = kSchemaVersion;
+  out["file"] = result.file;
+  out["sha256"] = result.sha256.empty() ? json(nullptr) : json(result.sha256);
+  out["status"] = result.ok() ? "ok" : "error";
+  out["error"] = result.ok() ? json(nullptr)
+                             : json{{"code", toString(result.error->code)}, {"message", result.error->message}};
+  const DocumentFacts& d = result.document;
+  out["document"] = result.ok() ? json{{"kind", d.kind},
+                                       {"page_count", d.pageCount},
+                                       {"notice_type", optionalString(d.noticeType)},
+                                       {"form_type", optionalString(d.formType)},
+                                       {"notice_date", optionalString(d.noticeDate)},
+                                       {"received_date", optionalString(d.receivedDate)},
+                                       {"priority_date", optionalString(d.priorityDate)}}
+                                : json(nullptr);
+  json fields = json::array();
+  for (const Field& f : result.fields) {
+    fields.push_back({{"type", toString(f.type)},
+                      {"value", options.redact ? redactValue(f.value) : f.value},
+                      {"raw", options.redact ? redactValue(f.raw) : f.raw},
+                      {"confidence", round3(f.confidence)},
+                      {"page", f.page},
+                      {"polygon", quadJson(f.polygon)},
+                      {"label", optionalString(f.label)},
+                      {"role", optionalString(f.role)},
+                      {"source", toString(f.source)},
+                      {"evidence", f.evidence},
+                      {"repairs", f.repairs}});
+  }
+  out["fields"] = std::move(fields);
+  json pages = json::array();
+  for (const PageReport& p : result.pages) {
+    pages.push_back({{"page", p.page},
+                     {"text_source", toString(p.textSource)},
+                     {"rotation", p.rotation},
+                     {"skew_degrees", round1(p.skewDegrees)},
+                     {"outline", quadJson(p.outline)},
+                     {"ocr_confidence", p.ocrConfidence ? json(round3(*p.ocrConfidence)) : json(nullptr)}});
+  }
+  out["pages"] = std::move(pages);
+  json warnings = json::array();
+  for (const Warning& w : result.warnings) {
+    warnings.push_back({{"code", w.code}, {"page", w.page}, {"message", w.message}});
+  }
+  out["warnings"] = std::move(warnings);
+  json timings = json::object();
+  for (const auto& [stage, ms] : result.timingsMs) timings[stage] = static_cast<std::int64_t>(std::llround(ms));
+  out["timings_ms"] = std::move(timings);
+  return out;
+}
+
+}  // namespace noticescan::report

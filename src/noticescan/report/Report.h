@@ -1,0 +1,32 @@
+#pragma once
+// report/: ScanResult -> JSON (schema_version 1, docs/schema/result-v1.schema.json), CSV, receipts.
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "noticescan/Types.h"
+
+namespace noticescan::report {
+
+/// Output options that change what is written, not what was found.
+struct ReportOptions {
+  /// Mask identifier values, keeping their last four characters ("*********5678").
+  bool redact = false;
+};
+
+/// The JSON object of one result (the contract in DESIGN.md).
+nlohmann::ordered_json toJson(const ScanResult& result, const ReportOptions& options = {});
+
+/// CSV: a header line, then one row per field (a file with no field or an error gets one row).
+void writeCsvHeader(std::ostream& out);
+void writeCsvRows(std::ostream& out, const ScanResult& result, const ReportOptions& options = {});
+/// One receipt number per line, the form a case tracker imports.
+void writeReceipts(std::ostream& out, const ScanResult& result, const ReportOptions& options = {});
+
+/// "*********5678"-style mask used by --redact.
+std::string redactValue(const std::string& value);
+
+}  // namespace noticescan::report

@@ -1,0 +1,215 @@
+// The CLI contract (DESIGN.md): output shapes, exit codes, error objects, and every output valid
+// against docs/schema/result-v1.schema.json.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CommandResult {
+  int exitCode = -1;
+  std::string out;
+};
+
+/// Runs a shell command line, capturing stdout; stderr is discarded.
+CommandResult run(const std::string& command) {
+  CommandResult r;
+  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 65536> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+const fs::path kSource = NOTICESCAN_SOURCE_DIR;
+const std::string kCli = quote(NOTICESCAN_CLI);
+fs::path sample(const std::string& name) { return kSource / "samples" / name; }
+
+/// Checks output against the JSON Schema with tools/validate_json.py.
+void expectValid(const std::string& output) {
+  const fs::path file = fs::temp_directory_path() / ("noticescan-cli-" + std::to_string(::getpid()) + ".json");
+  std::ofstream(file) << output;
+  const CommandResult v = run("python3 " + quote(kSource / "tools" / "validate_json.py") + " " + quote(file));
+  fs::remove(file);
+  EXPECT_EQ(v.exitCode, 0) << "output does not match the JSON schema";
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("noticescan-cli-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(CliTest, HelpAndVersionExitZero) {
+  const CommandResult help = run(kCli + " --help");
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_NE(help.out.find("scan"), std::string::npos);
+  const CommandResult scanHelp = run(kCli + " scan --help");
+  EXPECT_EQ(scanHelp.exitCode, 0);
+  EXPECT_NE(scanHelp.out.find("--jsonl"), std::string::npos);
+  const CommandResult version = run(kCli + " --version");
+  EXPECT_EQ(version.exitCode, 0);
+  EXPECT_EQ(version.out.rfind("noticescan ", 0), 0u);
+}
+
+TEST_F(CliTest, UsageErrorsExitOne) {
+  EXPECT_EQ(run(kCli).exitCode, 1);
+  EXPECT_EQ(run(kCli + " scan").exitCode, 1);
+  EXPECT_EQ(run(kCli + " scan --no-such-option x").exitCode, 1);
+  EXPECT_EQ(run(kCli + " scan --format xml x").exitCode, 1);
+  EXPECT_EQ(run(kCli + " frobnicate").exitCode, 1);
+}
+
+TEST_F(CliTest, OneFilePrintsOnePrettyObject) {
+  const CommandResult r = run(kCli + " scan " + quote(sample("receipt-digital.pdf")));
+  EXPECT_EQ(r.exitCode, 0);
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["status"], "ok");
+  EXPECT_EQ(json["schema_version"], 1);
+  EXPECT_GT(std::count(r.out.begin(), r.out.end(), '\n'), 10);  // pretty-printed
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, MissingFileIsNotFoundWithExitTwo) {
+  const CommandResult r = run(kCli + " scan " + quote(dir_ / "no-such-notice.pdf"));
+  EXPECT_EQ(r.exitCode, 2);
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["status"], "error");
+  EXPECT_EQ(json["error"]["code"], "not_found");
+  EXPECT_TRUE(json["fields"].empty());
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, TextFileIsUnsupportedEvenNamedPdf) {
+  std::ofstream(dir_ / "notes.pdf") << "Receipt Number IOE0912345678 but this is only text\n";
+  const CommandResult r = run(kCli + " scan " + quote(dir_ / "notes.pdf"));
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "unsupported_format");
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, TruncatedJpegIsUnreadable) {
+  std::ifstream in(sample("appointment-scan-skewed.jpg"), std::ios::binary);
+  const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::ofstream(dir_ / "cut.jpg", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  const CommandResult r = run(kCli + " scan " + quote(dir_ / "cut.jpg"));
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_EQ(nlohmann::json::parse(r.out)["error"]["code"], "unreadable");
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, EncryptedPdfIsReportedAsSuch) {
+  const fs::path locked = dir_ / "locked.pdf";
+  ASSERT_EQ(run("qpdf --encrypt user-secret owner-secret 256 -- " + quote(sample("receipt-digital.pdf")) + " " +
+                quote(locked)).exitCode,
+            0)
+      << "qpdf is needed to make the encrypted test PDF (tools/setup.sh installs it)";
+  const CommandResult r = run(kCli + " scan " + quote(locked));
+  EXPECT_EQ(r.exitCode, 2);
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["error"]["code"], "encrypted_pdf");
+  EXPECT_NE(json["error"]["message"].get<std::string>().find("qpdf --decrypt"), std::string::npos);
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, OwnerPasswordOnlyPdfStillScans) {
+  const fs::path restricted = dir_ / "restricted.pdf";
+  ASSERT_EQ(run("qpdf --encrypt '' owner-secret 256 -- " + quote(sample("receipt-digital.pdf")) + " " +
+                quote(restricted)).exitCode,
+            0);
+  const CommandResult r = run(kCli + " scan " + quote(restricted));
+  EXPECT_EQ(r.exitCode, 0);
+  EXPECT_FALSE(nlohmann::json::parse(r.out)["fields"].empty());
+}
+
+TEST_F(CliTest, SeveralFilesGiveJsonLinesInOrderAndOneFailureDoesNotStopTheOthers) {
+  const CommandResult r = run(kCli + " scan " + quote(sample("receipt-digital.pdf")) + " " + quote(dir_ / "missing.png") +
+                    " " + quote(sample("negative-letter.pdf")));
+  EXPECT_EQ(r.exitCode, 2);
+  std::istringstream lines(r.out);
+  std::vector<nlohmann::json> objects;
+  for (std::string line; std::getline(lines, line);) objects.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(objects.size(), 3u);
+  EXPECT_EQ(objects[0]["status"], "ok");
+  EXPECT_EQ(objects[1]["error"]["code"], "not_found");
+  EXPECT_EQ(objects[2]["status"], "ok");
+  EXPECT_TRUE(objects[2]["fields"].empty());  // nothing found is still success
+  EXPECT_NE(objects[2]["file"].get<std::string>().find("negative-letter.pdf"), std::string::npos);
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, JsonlFlagAndStdin) {
+  const CommandResult r = run(kCli + " scan --jsonl - < " + quote(sample("receipt-digital.pdf")));
+  EXPECT_EQ(r.exitCode, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
+  const auto json = nlohmann::json::parse(r.out);
+  EXPECT_EQ(json["file"], "-");
+  EXPECT_EQ(json["document"]["kind"], "pdf");
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, ReceiptsAndCsvFormats) {
+  const nlohmann::json expected =
+      nlohmann::json::parse(std::ifstream(sample("receipt-digital.pdf.expected.json")));
+  std::string receipt;
+  for (const auto& f : expected["fields"]) {
+    if (f["type"] == "receipt_number") receipt = f["value"];
+  }
+  ASSERT_FALSE(receipt.empty());
+  const CommandResult receipts = run(kCli + " scan --format receipts " + quote(sample("receipt-digital.pdf")));
+  EXPECT_EQ(receipts.exitCode, 0);
+  EXPECT_EQ(receipts.out, receipt + "\n");
+
+  const CommandResult csv = run(kCli + " scan --format csv " + quote(sample("receipt-digital.pdf")));
+  EXPECT_EQ(csv.exitCode, 0);
+  EXPECT_EQ(csv.out.rfind("file,status,type,value,", 0), 0u);
+  EXPECT_NE(csv.out.find(",receipt_number," + receipt + ","), std::string::npos);
+}
+
+TEST_F(CliTest, RedactMasksEveryValue) {
+  const CommandResult r = run(kCli + " scan --redact " + quote(sample("receipt-digital.pdf")));
+  EXPECT_EQ(r.exitCode, 0);
+  const nlohmann::json expected =
+      nlohmann::json::parse(std::ifstream(sample("receipt-digital.pdf.expected.json")));
+  for (const auto& f : expected["fields"]) {
+    const std::string value = f["value"];
+    EXPECT_EQ(r.out.find(value.substr(0, value.size() - 4)), std::string::npos) << f["type"];
+  }
+  expectValid(r.out);
+}
+
+TEST_F(CliTest, DebugDirReceivesPageImages) {
+  const CommandResult r = run(kCli + " scan --debug-dir " + quote(dir_ / "debug") + " " + quote(sample("receipt-scan-clean.png")));
+  EXPECT_EQ(r.exitCode, 0);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir_ / "debug")) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  ASSERT_EQ(names.size(), 3u);
+  EXPECT_NE(names[0].find("-p001-1-input.png"), std::string::npos);
+  EXPECT_NE(names[2].find("-p001-3-fields.png"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingLanguageDataExitsThree) {
+  const CommandResult r = run(kCli + " scan --tessdata " + quote(dir_) + " " + quote(sample("receipt-scan-clean.png")));
+  EXPECT_EQ(r.exitCode, 3);
+}

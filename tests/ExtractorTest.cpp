@@ -1,0 +1,157 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "WordLayout.h"
+#include "noticescan/extract/Extractor.h"
+
+using namespace noticescan;
+using namespace noticescan::extract;
+using testing_words::layOut;
+using testing_words::Text;
+
+namespace {
+
+PageExtraction run(const std::vector<Text>& texts, TextSource source = TextSource::Ocr) {
+  return extractPage(layOut(texts), 1, source);
+}
+
+const Field* find(const PageExtraction& e, FieldType type) {
+  const auto it = std::find_if(e.fields.begin(), e.fields.end(), [&](const Field& f) { return f.type == type; });
+  return it == e.fields.end() ? nullptr : &*it;
+}
+
+/// The modern I-797C header grid: labels on top of each box, values under them.
+std::vector<Text> modernHeader() {
+  return {
+      {0, 0, "Receipt Number"},        {300, 0, "USCIS Online Account Number"}, {700, 0, "Case Type"},
+      {0, 30, "IOE0912345678"},        {300, 30, "123456789012"},                {700, 30, "I130 - PETITION FOR ALIEN RELATIVE"},
+      {0, 80, "Received Date"},        {300, 80, "Priority Date"},               {700, 80, "Petitioner A123 456 789"},
+      {0, 110, "01/15/2024"},          {700, 110, "JOHN EXAMPLE"},
+      {0, 160, "Notice Date"},         {300, 160, "Page"},                       {700, 160, "Beneficiary A# 098-170-274"},
+      {0, 190, "01/18/2024"},          {300, 190, "1 of 1"},                     {700, 190, "MARIA EXAMPLE"},
+      {0, 260, "Customer Service Telephone: 800-375-5283"},
+      {0, 290, "PO BOX 660867 DALLAS TX 75266-0867"},
+      {0, 320, "Amount received: $675.00 U.S. Form I-797C 07/11/14"},
+  };
+}
+
+}  // namespace
+
+TEST(ExtractorTest, ModernHeaderGridYieldsEveryIdentifierWithLabelAndRole) {
+  const PageExtraction e = run(modernHeader());
+  ASSERT_EQ(e.fields.size(), 4u);
+  const Field* receipt = find(e, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "IOE0912345678");
+  EXPECT_EQ(receipt->label, "Receipt Number");
+  const Field* account = find(e, FieldType::OnlineAccountNumber);
+  ASSERT_NE(account, nullptr);
+  EXPECT_EQ(account->value, "123456789012");
+  EXPECT_EQ(account->label, "USCIS Online Account Number");
+
+  std::vector<std::pair<std::string, std::string>> aNumbers;
+  for (const Field& f : e.fields) {
+    if (f.type == FieldType::ANumber) aNumbers.emplace_back(f.value, f.role.value_or("?"));
+  }
+  std::sort(aNumbers.begin(), aNumbers.end());
+  EXPECT_EQ(aNumbers, (std::vector<std::pair<std::string, std::string>>{{"A098170274", "beneficiary"},
+                                                                        {"A123456789", "petitioner"}}));
+}
+
+TEST(ExtractorTest, ReadsDocumentFacts) {
+  const PageExtraction e = run(modernHeader());
+  EXPECT_EQ(e.facts.formType, "I-130");
+  EXPECT_EQ(e.facts.noticeType, "I-797C");
+  EXPECT_EQ(e.facts.receivedDate, "2024-01-15");
+  EXPECT_EQ(e.facts.noticeDate, "2024-01-18");
+  EXPECT_EQ(e.facts.priorityDate, std::nullopt);
+}
+
+TEST(ExtractorTest, DistractorsAloneYieldNothing) {
+  const PageExtraction e = run({
+      {0, 0, "Call 800-375-5283 or TTY 1-800-767-1833 between 8 and 8."},
+      {0, 30, "SPRINGFIELD IL 62704-1234 P.O. Box 660867 fee $1,225.00"},
+      {0, 60, "Form G-1145 REV. 08/01/16 Page 1 of 1 Social Security Number 123-45-6789"},
+      {0, 90, "Passport Number X12345678 I-94 Number 12345678901"},
+  });
+  EXPECT_TRUE(e.fields.empty());
+}
+
+TEST(ExtractorTest, SameShapeNumbersUnderOtherLabelsAreRejected) {
+  const PageExtraction e = run({
+      {0, 0, "NVC Case Number: BMB2010534003"},
+      {0, 30, "Card Number: SRC1234567890"},
+      {0, 60, "Online Access Code: 123456789012"},
+  });
+  EXPECT_TRUE(e.fields.empty()) << e.fields.size() << " fields, first " << e.fields[0].value;
+}
+
+TEST(ExtractorTest, UnknownPrefixNeedsALabelAndScoresLow) {
+  EXPECT_TRUE(run({{0, 0, "reference XYZ0912345678 enclosed"}}).fields.empty());
+  const PageExtraction labelled = run({{0, 0, "Receipt Number: XYZ0912345678"}});
+  ASSERT_EQ(labelled.fields.size(), 1u);
+  EXPECT_LT(labelled.fields[0].confidence, 0.7);
+  const PageExtraction known = run({{0, 0, "Receipt Number: EAC2190012345"}});
+  ASSERT_EQ(known.fields.size(), 1u);
+  EXPECT_GT(known.fields[0].confidence, labelled.fields[0].confidence);
+}
+
+TEST(ExtractorTest, BareDigitsNeedTheirLabel) {
+  EXPECT_TRUE(run({{0, 0, "reference 123456789 enclosed"}}).fields.empty());
+  EXPECT_TRUE(run({{0, 0, "order 123456789012 shipped"}}).fields.empty());
+  const PageExtraction e = run({{0, 0, "A-Number 098-170-274"}, {0, 30, "ALIEN NUMBER 12345678"}});
+  std::vector<std::string> values;
+  for (const Field& f : e.fields) values.push_back(f.value);
+  std::sort(values.begin(), values.end());
+  EXPECT_EQ(values, (std::vector<std::string>{"A012345678", "A098170274"}));
+}
+
+TEST(ExtractorTest, RepairsLowerConfidenceAndAreRecorded) {
+  const PageExtraction clean = run({{0, 0, "Receipt Number IOE0912345678"}});
+  const PageExtraction mangled = run({{0, 0, "Receipt Number I0E09l2345678"}});
+  ASSERT_EQ(clean.fields.size(), 1u);
+  ASSERT_EQ(mangled.fields.size(), 1u);
+  EXPECT_EQ(mangled.fields[0].value, "IOE0912345678");
+  EXPECT_EQ(mangled.fields[0].raw, "I0E09l2345678");
+  EXPECT_EQ(mangled.fields[0].repairs.size(), 2u);
+  EXPECT_LT(mangled.fields[0].confidence, clean.fields[0].confidence);
+}
+
+TEST(ExtractorTest, LowOcrConfidenceLowersFieldConfidence) {
+  const PageExtraction sure = run({{0, 0, "Receipt Number IOE0912345678", 0.95}});
+  const PageExtraction unsure = run({{0, 0, "Receipt Number IOE0912345678", 0.40}});
+  EXPECT_LT(unsure.fields.at(0).confidence, sure.fields.at(0).confidence);
+}
+
+TEST(ExtractorTest, ReceiptInProseIsFound) {
+  const PageExtraction e = run({{0, 0, "We received your Form I-130. Your receipt number is EAC-21-900-12345. Please"}});
+  ASSERT_EQ(e.fields.size(), 1u);
+  EXPECT_EQ(e.fields[0].value, "EAC2190012345");
+}
+
+TEST(ExtractorTest, PolygonCoversOnlyTheValue) {
+  const PageExtraction e = run({{100, 50, "Receipt Number: IOE0912345678"}});
+  ASSERT_EQ(e.fields.size(), 1u);
+  const Quad& q = e.fields[0].polygon;
+  // "Receipt Number: " is 16 characters at 10 px: the value starts at x = 260.
+  EXPECT_NEAR(q[0].x, 260, 1);
+  EXPECT_NEAR(q[1].x, 390, 1);
+  EXPECT_NEAR(q[0].y, 50, 1);
+  EXPECT_NEAR(q[2].y, 70, 1);
+}
+
+TEST(ExtractorTest, CombineMergesPagesAndResolvesApplicantOrPetitioner) {
+  std::vector<PageExtraction> pages;
+  pages.push_back(extractPage(layOut({{0, 0, "Case Type"}, {0, 30, "I130 - PETITION FOR ALIEN RELATIVE"},
+                                      {0, 80, "Applicant/Petitioner A123 456 789"}}),
+                              1, TextSource::Ocr));
+  pages.push_back(extractPage(layOut({{0, 0, "USCIS A# A123456789"}}), 2, TextSource::Ocr));
+  DocumentFacts facts;
+  const std::vector<Field> fields = combinePages(pages, facts);
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_EQ(fields[0].value, "A123456789");
+  EXPECT_EQ(fields[0].role, "petitioner");
+  EXPECT_NE(std::find(fields[0].evidence.begin(), fields[0].evidence.end(), "repeated"), fields[0].evidence.end());
+  EXPECT_EQ(facts.formType, "I-130");
+}

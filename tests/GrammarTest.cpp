@@ -1,0 +1,121 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "noticescan/extract/Grammar.h"
+
+using namespace noticescan;
+using namespace noticescan::extract;
+
+namespace {
+
+/// Normalised values of the candidates of one type found in `text`.
+std::vector<std::string> values(std::string_view text, FieldType type) {
+  std::vector<std::string> out;
+  for (const Candidate& c : findCandidates(text)) {
+    if (c.type == type) out.push_back(c.normalised.value);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST(GrammarTest, ReceiptPrintedForms) {
+  EXPECT_EQ(values("IOE0912345678", FieldType::ReceiptNumber), V{"IOE0912345678"});
+  EXPECT_EQ(values("EAC-15-123-45678", FieldType::ReceiptNumber), V{"EAC1512345678"});
+  EXPECT_EQ(values("VSC 12 017 70920", FieldType::ReceiptNumber), V{"VSC1201770920"});
+  EXPECT_EQ(values("Receipt: EAC*2190012345.", FieldType::ReceiptNumber), V{"EAC2190012345"});
+  EXPECT_EQ(values("NBC*000123456", FieldType::ReceiptNumber), V{"NBC*000123456"});
+}
+
+TEST(GrammarTest, ReceiptKeepsLeadingZeros) {
+  const auto v = values("IOE0000000001", FieldType::ReceiptNumber);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0], "IOE0000000001");
+}
+
+TEST(GrammarTest, ReceiptRepairsByPositionAndRecordsIt) {
+  const auto candidates = findCandidates("I0E09l2345678");
+  const auto it = std::find_if(candidates.begin(), candidates.end(),
+                               [](const Candidate& c) { return c.type == FieldType::ReceiptNumber; });
+  ASSERT_NE(it, candidates.end());
+  EXPECT_EQ(it->normalised.value, "IOE0912345678");
+  EXPECT_EQ(it->normalised.repairs, (std::vector<std::string>{"0->O at 1", "l->1 at 5"}));
+}
+
+TEST(GrammarTest, ReceiptDropsTableRuleGluedInFront) {
+  for (const char* text : {"1IOE0912345678", "|IOE0912345678"}) {
+    const auto candidates = findCandidates(text);
+    ASSERT_EQ(values(text, FieldType::ReceiptNumber), V{"IOE0912345678"}) << text;
+    EXPECT_TRUE(candidates.front().strippedRule) << text;
+  }
+}
+
+TEST(GrammarTest, ReceiptRejectsWrongLengthAndProse) {
+  EXPECT_TRUE(values("IOE091234567", FieldType::ReceiptNumber).empty());    // 9 digits
+  EXPECT_TRUE(values("IOE09123456789", FieldType::ReceiptNumber).empty());  // 11 digits
+  EXPECT_TRUE(values("The BOOKS ISSUED SOON", FieldType::ReceiptNumber).empty());
+  EXPECT_TRUE(values("1234567890123", FieldType::ReceiptNumber).empty());   // no letters in the prefix
+  // Too many repairs: a word is not a number.
+  EXPECT_TRUE(values("ABCOOSOOBZZIG", FieldType::ReceiptNumber).empty());
+}
+
+TEST(GrammarTest, ANumberPrintedForms) {
+  EXPECT_EQ(values("A# 123-456-789", FieldType::ANumber), V{"A123456789"});
+  EXPECT_EQ(values("Applicant A123 456 789", FieldType::ANumber), V{"A123456789"});
+  EXPECT_EQ(values("A012345678", FieldType::ANumber), V{"A012345678"});
+  EXPECT_EQ(values("A12345678", FieldType::ANumber), V{"A012345678"});  // 8 digits: pad
+  EXPECT_EQ(values("A1234567", FieldType::ANumber), V{"A001234567"});   // 7 digits: pad
+  EXPECT_EQ(values("A-123456789", FieldType::ANumber), V{"A123456789"});
+}
+
+TEST(GrammarTest, ANumberDoesNotSwallowAFollowingYear) {
+  EXPECT_EQ(values("A# 123-456-789 2026", FieldType::ANumber), V{"A123456789"});
+}
+
+TEST(GrammarTest, ANumberRejectsTenDigitsAndWordInternalA) {
+  const auto v = values("A0123456789", FieldType::ANumber);
+  EXPECT_TRUE(std::find(v.begin(), v.end(), "A012345678") == v.end());
+  EXPECT_TRUE(values("CA123456789", FieldType::ANumber).empty());
+}
+
+TEST(GrammarTest, BareDigitsAreOfferedOnlyAsLabelDependentShapes) {
+  for (const Candidate& c : findCandidates("USCIS# 000-000-811")) {
+    if (c.type == FieldType::ANumber) EXPECT_EQ(c.shape, CandidateShape::BareDigits9);
+  }
+  for (const Candidate& c : findCandidates("1234 5678 9012")) {
+    if (c.type == FieldType::OnlineAccountNumber) EXPECT_EQ(c.shape, CandidateShape::BareDigits12);
+  }
+  EXPECT_EQ(values("1234 5678 9012", FieldType::OnlineAccountNumber), V{"123456789012"});
+}
+
+TEST(GrammarTest, PhoneZipAndSsnAreNotANumberShapes) {
+  EXPECT_TRUE(values("call 800-375-5283 today", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("call 1-800-375-5283", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("DALLAS TX 75266-0867", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("SSN 123-45-6789", FieldType::ANumber).empty());
+}
+
+TEST(GrammarTest, FormTypes) {
+  const auto& forms = defaultModels().forms;
+  EXPECT_EQ(normaliseFormType("I130 - PETITION FOR ALIEN RELATIVE", forms), "I-130");
+  EXPECT_EQ(normaliseFormType("I-765", forms), "I-765");
+  EXPECT_EQ(normaliseFormType("I129F", forms), "I-129F");
+  EXPECT_EQ(normaliseFormType("N400 APPLICATION FOR NATURALIZATION", forms), "N-400");
+  EXPECT_EQ(normaliseFormType("1765 - APPLICATION", forms), "I-765");
+  EXPECT_EQ(normaliseFormType("I1S0", forms), std::nullopt);  // repaired to I-150: not a known form
+  EXPECT_EQ(normaliseFormType("no form here", forms), std::nullopt);
+}
+
+TEST(GrammarTest, Dates) {
+  EXPECT_EQ(findDate("01/18/2024"), "2024-01-18");
+  EXPECT_EQ(findDate("Notice Date 1/5/2024"), "2024-01-05");
+  EXPECT_EQ(findDate("January 5, 2024"), "2024-01-05");
+  EXPECT_EQ(findDate("on Sept. 30, 2023 we"), "2023-09-30");
+  EXPECT_EQ(findDate("13/45/2024"), std::nullopt);
+  EXPECT_EQ(findDate("REV. 08/01/16"), std::nullopt);  // two-digit year: a form edition
+}

@@ -1,0 +1,60 @@
+#include <gtest/gtest.h>
+
+#include "WordLayout.h"
+#include "noticescan/extract/Labels.h"
+
+using namespace noticescan::extract;
+using testing_words::layOut;
+
+namespace {
+
+std::vector<std::string> labelNames(const std::vector<testing_words::Text>& texts) {
+  const Layout layout = buildLayout(layOut(texts));
+  std::vector<std::string> names;
+  for (const LabelHit& hit : findLabels(layout, defaultModels())) names.push_back(hit.entry->name);
+  return names;
+}
+
+}  // namespace
+
+TEST(LabelsTest, EditDistance) {
+  EXPECT_EQ(editDistance("notice date", "notice dale", 3), 1);
+  EXPECT_EQ(editDistance("abc", "abc", 0), 0);
+  EXPECT_EQ(editDistance("receipt", "beneficiary", 2), 3);  // gives up past the limit
+}
+
+TEST(LabelsTest, MatchesMangledLabels) {
+  EXPECT_EQ(labelNames({{0, 0, "Receipt Numbcr"}}), std::vector<std::string>{"Receipt Number"});
+  EXPECT_EQ(labelNames({{0, 0, "Notice Dale"}}), std::vector<std::string>{"Notice Date"});
+  EXPECT_EQ(labelNames({{0, 0, "Pctitioner"}}), std::vector<std::string>{"Petitioner"});
+  EXPECT_EQ(labelNames({{0, 0, "Bencficiary"}}), std::vector<std::string>{"Beneficiary"});
+  EXPECT_EQ(labelNames({{0, 0, "Case Typo"}}), std::vector<std::string>{"Case Type"});
+  EXPECT_EQ(labelNames({{0, 0, "RECEIPT NUMBER"}}), std::vector<std::string>{"Receipt Number"});
+  EXPECT_EQ(labelNames({{0, 0, "Receivedl Date"}}), std::vector<std::string>{"Received Date"});
+}
+
+TEST(LabelsTest, LongestLabelWins) {
+  EXPECT_EQ(labelNames({{0, 0, "USCIS Online Account Number"}}),
+            std::vector<std::string>{"USCIS Online Account Number"});
+  EXPECT_EQ(labelNames({{0, 0, "NVC Case Number"}}), std::vector<std::string>{"NVC Case Number"});
+}
+
+TEST(LabelsTest, ShortLabelsMustMatchExactly) {
+  EXPECT_TRUE(labelNames({{0, 0, "SSA"}}).empty());
+  EXPECT_TRUE(labelNames({{0, 0, "The quick brown fox"}}).empty());
+}
+
+TEST(LabelsTest, ValueBelowOrRightOfLabelBelongsToIt) {
+  const Layout layout = buildLayout(layOut({{0, 0, "Receipt Number"}, {0, 30, "IOE0912345678"}, {400, 30, "far away"}}));
+  const auto labels = findLabels(layout, defaultModels());
+  ASSERT_EQ(labels.size(), 1u);
+  int below = -1, far = -1;
+  for (std::size_t s = 0; s < layout.segments.size(); ++s) {
+    if (layout.segments[s].text == "IOE0912345678") below = static_cast<int>(s);
+    if (layout.segments[s].text == "far away") far = static_cast<int>(s);
+  }
+  ASSERT_GE(below, 0);
+  ASSERT_GE(far, 0);
+  EXPECT_TRUE(labelDistance(layout, labels[0], below, 0, layout.segments[static_cast<std::size_t>(below)].box));
+  EXPECT_FALSE(labelDistance(layout, labels[0], far, 0, layout.segments[static_cast<std::size_t>(far)].box));
+}

@@ -1,0 +1,84 @@
+// The page stage on pages drawn with a known rotation: the estimate must undo it.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/page/PagePreparer.h"
+
+using namespace noticescan;
+using namespace noticescan::page;
+
+namespace {
+
+/// A letter-sized page at 150 dpi with lines of text, upright.
+cv::Mat textPage() {
+  cv::Mat page(1650, 1275, CV_8UC1, cv::Scalar(255));
+  const char* lines[] = {"The above application or petition has been received. It usually takes",
+                         "several months to process this type of case. Please save this notice,",
+                         "and any other notice we send you about this case, and please make and",
+                         "keep a copy of any papers you send us by any means, along with proof"};
+  for (int i = 0; i < 36; ++i) {
+    cv::putText(page, lines[i % 4], cv::Point(90, 120 + i * 40), cv::FONT_HERSHEY_SIMPLEX, 0.85,
+                cv::Scalar(0), 2, cv::LINE_AA);
+  }
+  return page;
+}
+
+cv::Mat rotated(const cv::Mat& page, double degrees) {
+  const cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(page.cols / 2.0f, page.rows / 2.0f), degrees, 1.0);
+  cv::Mat out;
+  cv::warpAffine(page, out, m, page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
+  return out;
+}
+
+cv::Mat quarter(const cv::Mat& page, int clockwise) {
+  cv::Mat out;
+  if (clockwise == 90) cv::rotate(page, out, cv::ROTATE_90_CLOCKWISE);
+  if (clockwise == 180) cv::rotate(page, out, cv::ROTATE_180);
+  if (clockwise == 270) cv::rotate(page, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+  if (clockwise == 0) out = page.clone();
+  return out;
+}
+
+}  // namespace
+
+class SkewTest : public ::testing::TestWithParam<double> {};
+
+TEST_P(SkewTest, EstimatesTheAngleItWasGiven) {
+  const double degrees = GetParam();
+  const PreparedPage prepared = preparePage(rotated(textPage(), degrees));
+  EXPECT_EQ(prepared.rotation, 0);
+  EXPECT_NEAR(prepared.skewDegrees, degrees, 0.3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Angles, SkewTest, ::testing::Values(-14.0, -7.5, -2.0, 0.0, 1.0, 4.5, 12.0));
+
+class OrientationTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(OrientationTest, TurnsThePageUpright) {
+  const int turned = GetParam();
+  const PreparedPage prepared = preparePage(quarter(textPage(), turned));
+  EXPECT_EQ(prepared.rotation, (360 - turned) % 360);
+  EXPECT_EQ(prepared.gray.cols, 1275);
+  EXPECT_EQ(prepared.gray.rows, 1650);
+}
+
+INSTANTIATE_TEST_SUITE_P(QuarterTurns, OrientationTest, ::testing::Values(0, 90, 180, 270));
+
+TEST(PagePreparerTest, TransformMapsPreparedPixelsBackToTheInput) {
+  const cv::Mat input = quarter(rotated(textPage(), 5.0), 90);
+  const PreparedPage prepared = preparePage(input);
+  // The centre of the prepared page is the centre of the input (rotations are about the centre).
+  const Point c = apply(prepared.toInput, Point{prepared.gray.cols / 2.0, prepared.gray.rows / 2.0});
+  EXPECT_NEAR(c.x, input.cols / 2.0, 2.0);
+  EXPECT_NEAR(c.y, input.rows / 2.0, 2.0);
+}
+
+TEST(PagePreparerTest, BlankPageIsLeftAloneWithAWarning) {
+  const cv::Mat blank(800, 600, CV_8UC1, cv::Scalar(255));
+  const PreparedPage prepared = preparePage(blank);
+  EXPECT_EQ(prepared.rotation, 0);
+  EXPECT_EQ(prepared.skewDegrees, 0);
+  ASSERT_FALSE(prepared.warnings.empty());
+  EXPECT_EQ(prepared.warnings[0].code, "skew_uncertain");
+}

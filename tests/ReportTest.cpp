@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "noticescan/report/Report.h"
+
+using namespace noticescan;
+using namespace noticescan::report;
+
+namespace {
+
+ScanResult sample() {
+  ScanResult r;
+  r.file = "notice, \"copy\".pdf";
+  r.sha256 = std::string(64, 'a');
+  r.document.kind = "pdf";
+  r.document.pageCount = 1;
+  r.document.formType = "I-130";
+  Field f;
+  f.type = FieldType::ReceiptNumber;
+  f.value = "IOE0912345678";
+  f.raw = "I0E0912345678";
+  f.confidence = 0.91234;
+  f.label = "Receipt Number";
+  r.fields.push_back(f);
+  return r;
+}
+
+}  // namespace
+
+TEST(ReportTest, JsonKeepsContractKeysInOrder) {
+  const auto json = toJson(sample());
+  std::vector<std::string> keys;
+  for (const auto& item : json.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "file", "sha256", "status", "error", "document",
+                                            "fields", "pages", "warnings", "timings_ms"}));
+  EXPECT_EQ(json["fields"][0]["value"], "IOE0912345678");
+  EXPECT_EQ(json["fields"][0]["confidence"], 0.912);
+  EXPECT_TRUE(json["fields"][0]["role"].is_null());
+}
+
+TEST(ReportTest, RedactKeepsLastFourCharacters) {
+  ReportOptions options;
+  options.redact = true;
+  const auto json = toJson(sample(), options);
+  EXPECT_EQ(json["fields"][0]["value"], "*********5678");
+  EXPECT_EQ(json["fields"][0]["raw"], "*********5678");
+  EXPECT_EQ(json.dump().find("0912345678"), std::string::npos);
+}
+
+TEST(ReportTest, ErrorObjectHasCodeAndNoDocument) {
+  ScanResult r;
+  r.file = "x";
+  r.error = ScanError{ErrorCode::EncryptedPdf, "the PDF is password-protected"};
+  const auto json = toJson(r);
+  EXPECT_EQ(json["status"], "error");
+  EXPECT_EQ(json["error"]["code"], "encrypted_pdf");
+  EXPECT_TRUE(json["document"].is_null());
+  EXPECT_TRUE(json["sha256"].is_null());
+}
+
+TEST(ReportTest, CsvQuotesFieldsAndReceiptsListOnePerLine) {
+  std::ostringstream csv;
+  writeCsvHeader(csv);
+  writeCsvRows(csv, sample());
+  EXPECT_NE(csv.str().find("\"notice, \"\"copy\"\".pdf\",ok,receipt_number,IOE0912345678,0.912,1,Receipt Number,,I-130"),
+            std::string::npos)
+      << csv.str();
+  std::ostringstream receipts;
+  writeReceipts(receipts, sample());
+  EXPECT_EQ(receipts.str(), "IOE0912345678\n");
+}

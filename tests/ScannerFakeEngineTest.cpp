@@ -1,0 +1,106 @@
+// The whole Scanner with scripted OCR engines: no Tesseract data needed.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "WordLayout.h"
+#include "noticescan/Scanner.h"
+#include "noticescan/ocr/OcrEngine.h"
+
+using namespace noticescan;
+
+namespace {
+
+class ScriptedEngine : public ocr::OcrEngine {
+ public:
+  explicit ScriptedEngine(std::vector<Word> words, int* calls = nullptr) : words_(std::move(words)), calls_(calls) {}
+  std::vector<Word> recognize(const cv::Mat&) override {
+    if (calls_) ++*calls_;
+    return words_;
+  }
+  std::string name() const override { return "scripted"; }
+
+ private:
+  std::vector<Word> words_;
+  int* calls_;
+};
+
+class CrashingEngine : public ocr::OcrEngine {
+ public:
+  std::vector<Word> recognize(const cv::Mat&) override { throw std::runtime_error("engine exploded"); }
+  std::string name() const override { return "crashing"; }
+};
+
+std::string pngBytes(int width, int height) {
+  cv::Mat page(height, width, CV_8UC1, cv::Scalar(255));
+  std::vector<unsigned char> png;
+  cv::imencode(".png", page, png);
+  return {png.begin(), png.end()};
+}
+
+}  // namespace
+
+TEST(ScannerFakeEngineTest, FieldsComeBackInSourceCoordinates) {
+  auto engine = std::make_unique<ScriptedEngine>(testing_words::layOut({{100, 200, "Receipt Number: IOE0912345678"}}));
+  Scanner scanner({}, std::move(engine));
+  const ScanResult result = scanner.scanBytes(pngBytes(1000, 1300), "page.png");
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  ASSERT_EQ(result.fields.size(), 1u);
+  EXPECT_EQ(result.fields[0].value, "IOE0912345678");
+  // A blank page is not rotated, so page pixels are source pixels.
+  EXPECT_NEAR(result.fields[0].polygon[0].x, 260, 1);
+  EXPECT_NEAR(result.fields[0].polygon[0].y, 200, 1);
+  EXPECT_EQ(result.document.kind, "image");
+  EXPECT_EQ(result.document.pageCount, 1);
+  ASSERT_EQ(result.pages.size(), 1u);
+  EXPECT_EQ(result.sha256.size(), 64u);
+}
+
+TEST(ScannerFakeEngineTest, EngineIsReusedAcrossFiles) {
+  int calls = 0;
+  Scanner scanner({}, std::make_unique<ScriptedEngine>(std::vector<Word>{}, &calls));
+  scanner.scanBytes(pngBytes(300, 400), "a.png");
+  scanner.scanBytes(pngBytes(300, 400), "b.png");
+  EXPECT_EQ(calls, 2);
+}
+
+TEST(ScannerFakeEngineTest, EmptyPageIsOkWithAWarningAndNoFields) {
+  Scanner scanner({}, std::make_unique<ScriptedEngine>(std::vector<Word>{}));
+  const ScanResult result = scanner.scanBytes(pngBytes(300, 400), "blank.png");
+  EXPECT_TRUE(result.ok());
+  EXPECT_TRUE(result.fields.empty());
+  const bool warned = std::any_of(result.warnings.begin(), result.warnings.end(),
+                                  [](const Warning& w) { return w.code == "low_ocr_confidence"; });
+  EXPECT_TRUE(warned);
+}
+
+TEST(ScannerFakeEngineTest, EngineFailureIsAnInternalErrorNotACrash) {
+  Scanner scanner({}, std::make_unique<CrashingEngine>());
+  const ScanResult result = scanner.scanBytes(pngBytes(300, 400), "x.png");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, ErrorCode::Internal);
+  EXPECT_TRUE(result.fields.empty());
+}
+
+TEST(ScannerFakeEngineTest, BadInputsGiveTheirErrorCodes) {
+  Scanner scanner({}, std::make_unique<CrashingEngine>());
+  EXPECT_EQ(scanner.scanBytes("", "empty").error->code, ErrorCode::Unreadable);
+  EXPECT_EQ(scanner.scanBytes("just some text", "t.txt").error->code, ErrorCode::UnsupportedFormat);
+  std::string png = pngBytes(300, 400);
+  EXPECT_EQ(scanner.scanBytes(png.substr(0, png.size() / 2), "half.png").error->code, ErrorCode::Unreadable);
+  EXPECT_EQ(scanner.scanBytes("%PDF-1.4\ngarbage garbage", "broken.pdf").error->code, ErrorCode::Unreadable);
+  EXPECT_EQ(scanner.scanFile("/nonexistent/notice.pdf").error->code, ErrorCode::NotFound);
+  EXPECT_EQ(scanner.scanFile("/").error->code, ErrorCode::Unreadable);
+}
+
+TEST(ScannerFakeEngineTest, OversizedInputIsRefusedBeforeDecoding) {
+  ScanOptions options;
+  options.maxInputBytes = 100;
+  Scanner scanner(options, std::make_unique<CrashingEngine>());
+  EXPECT_EQ(scanner.scanBytes(pngBytes(300, 400), "big.png").error->code, ErrorCode::TooLarge);
+  options.maxInputBytes = 1 << 20;
+  options.maxPixelsPerPage = 1000;
+  Scanner pixels(options, std::make_unique<CrashingEngine>());
+  EXPECT_EQ(pixels.scanBytes(pngBytes(300, 400), "big.png").error->code, ErrorCode::TooLarge);
+}
