@@ -147,86 +147,59 @@ std::optional<Normalised> normaliseAccountNumber(std::string_view digits) {
 }
 
 std::vector<Candidate> findCandidates(std::string_view text) {
-  std::vector<Candidate> out;
-  auto span = [&](const auto& match, int group) {
-    return std::pair<std::size_t, std::size_t>(static_cast<std::size_t>(match.position(group)),
-                                               static_cast<std::size_t>(match.position(group) + match.length(group)));
+  // One row per printed shape: where the value's groups are in the pattern and how to normalise.
+  // Group 1 is always where the printed value starts (a glued rule, the "A#", or the digits).
+  struct Shape {
+    const std::regex& pattern;
+    FieldType type;
+    CandidateShape shape;
+    int prefixGroup;  ///< 0: none
+    int digitsGroup;
+    std::optional<Normalised> (*normalise)(std::string_view prefix, std::string_view digits);
+  };
+  static const Shape kShapes[] = {
+      {receiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 2, 4,
+       [](std::string_view p, std::string_view d) { return normaliseReceipt(p, d, false); }},
+      {asteriskReceiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 1, 2,
+       [](std::string_view p, std::string_view d) { return normaliseReceipt(p, d, true); }},
+      {aPrefixedPattern(), FieldType::ANumber, CandidateShape::APrefixed, 0, 2,
+       [](std::string_view, std::string_view d) { return normaliseANumber(d, false); }},
+      {bare9Pattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 1,
+       [](std::string_view, std::string_view d) { return normaliseANumber(d, true); }},
+      {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 0, 1,
+       [](std::string_view, std::string_view d) { return normaliseAccountNumber(d); }},
   };
 
-  forEachMatch(text, receiptPattern(), [&](const auto& m) {
-    const auto [glueBegin, glueEnd] = span(m, 1);
-    const auto [prefixBegin, prefixEnd] = span(m, 2);
-    const auto [digitsBegin, digitsEnd] = span(m, 4);
-    auto normalised = normaliseReceipt(text.substr(prefixBegin, 3), text.substr(digitsBegin, digitsEnd - digitsBegin), false);
-    if (!normalised) return;
-    // Dropping a character as a table rule is one guess; repairing the prefix too is one guess
-    // too many ("IOE09123456789" is not a rule and "OEO9123456789").
-    const std::string_view prefix = text.substr(prefixBegin, 3);
-    const bool cleanPrefix = std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-    if (glueEnd > glueBegin && !cleanPrefix) return;
-    Candidate c;
-    c.type = FieldType::ReceiptNumber;
-    c.shape = CandidateShape::Receipt;
-    c.begin = prefixBegin;
-    c.end = digitsEnd;
-    c.raw = std::string(text.substr(glueBegin, digitsEnd - glueBegin));
-    c.normalised = std::move(*normalised);
-    c.strippedRule = glueEnd > glueBegin;
-    out.push_back(std::move(c));
-  });
-  forEachMatch(text, asteriskReceiptPattern(), [&](const auto& m) {
-    const auto [prefixBegin, prefixEnd] = span(m, 1);
-    const auto [digitsBegin, digitsEnd] = span(m, 2);
-    auto normalised = normaliseReceipt(text.substr(prefixBegin, 3), text.substr(digitsBegin, digitsEnd - digitsBegin), true);
-    if (!normalised) return;
-    Candidate c;
-    c.type = FieldType::ReceiptNumber;
-    c.begin = prefixBegin;
-    c.end = digitsEnd;
-    c.raw = std::string(text.substr(prefixBegin, digitsEnd - prefixBegin));
-    c.normalised = std::move(*normalised);
-    out.push_back(std::move(c));
-  });
-  forEachMatch(text, aPrefixedPattern(), [&](const auto& m) {
-    const auto [markBegin, markEnd] = span(m, 1);
-    const auto [digitsBegin, digitsEnd] = span(m, 2);
-    auto normalised = normaliseANumber(text.substr(digitsBegin, digitsEnd - digitsBegin), false);
-    if (!normalised) return;
-    Candidate c;
-    c.type = FieldType::ANumber;
-    c.shape = CandidateShape::APrefixed;
-    c.begin = markBegin;
-    c.end = digitsEnd;
-    c.raw = std::string(text.substr(markBegin, digitsEnd - markBegin));
-    c.normalised = std::move(*normalised);
-    out.push_back(std::move(c));
-  });
-  forEachMatch(text, bare9Pattern(), [&](const auto& m) {
-    const auto [begin, end] = span(m, 1);
-    auto normalised = normaliseANumber(text.substr(begin, end - begin), true);
-    if (!normalised) return;
-    Candidate c;
-    c.type = FieldType::ANumber;
-    c.shape = CandidateShape::BareDigits9;
-    c.begin = begin;
-    c.end = end;
-    c.raw = std::string(text.substr(begin, end - begin));
-    c.normalised = std::move(*normalised);
-    out.push_back(std::move(c));
-  });
-  forEachMatch(text, bare12Pattern(), [&](const auto& m) {
-    const auto [begin, end] = span(m, 1);
-    auto normalised = normaliseAccountNumber(text.substr(begin, end - begin));
-    if (!normalised) return;
-    Candidate c;
-    c.type = FieldType::OnlineAccountNumber;
-    c.shape = CandidateShape::BareDigits12;
-    c.begin = begin;
-    c.end = end;
-    c.raw = std::string(text.substr(begin, end - begin));
-    c.normalised = std::move(*normalised);
-    out.push_back(std::move(c));
-  });
+  std::vector<Candidate> out;
+  for (const Shape& shape : kShapes) {
+    forEachMatch(text, shape.pattern, [&](const auto& m) {
+      const auto group = [&](int g) {
+        return text.substr(static_cast<std::size_t>(m.position(g)), static_cast<std::size_t>(m.length(g)));
+      };
+      const std::string_view prefix = shape.prefixGroup ? group(shape.prefixGroup) : std::string_view();
+      std::optional<Normalised> normalised = shape.normalise(prefix, group(shape.digitsGroup));
+      if (!normalised) return;
+      // A glued table rule ("|IOE...", "1IOE...") is group 1 of the receipt pattern only.
+      const bool glued = &shape.pattern == &receiptPattern() && m.length(1) > 0;
+      // Dropping a character as a table rule is one guess; repairing the prefix as well is one
+      // guess too many ("IOE09123456789" is not a rule and "OEO9123456789").
+      const bool cleanPrefix =
+          std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+      if (glued && !cleanPrefix) return;
+
+      Candidate c;
+      c.type = shape.type;
+      c.shape = shape.shape;
+      c.begin = static_cast<std::size_t>(m.position(glued || shape.prefixGroup == 0 ? 1 : shape.prefixGroup));
+      if (glued) c.begin += static_cast<std::size_t>(m.length(1));
+      c.end = static_cast<std::size_t>(m.position(shape.digitsGroup) + m.length(shape.digitsGroup));
+      const auto rawBegin = static_cast<std::size_t>(m.position(1));
+      c.raw = std::string(text.substr(rawBegin, c.end - rawBegin));
+      c.normalised = std::move(*normalised);
+      c.strippedRule = glued;
+      out.push_back(std::move(c));
+    });
+  }
   return out;
 }
 
