@@ -70,3 +70,12 @@ TEST(ReportTest, CsvQuotesFieldsAndReceiptsListOnePerLine) {
   writeReceipts(receipts, sample());
   EXPECT_EQ(receipts.str(), "IOE0912345678\n");
 }
+
+TEST(ReportTest, PrettyJsonKeepsPointsOnOneLineAndParsesBack) {
+  ScanResult r = sample();
+  r.fields[0].polygon = {Point{1, 2.5}, Point{3, 4}, Point{5, 6}, Point{7, 8}};
+  const auto json = toJson(r);
+  const std::string pretty = prettyJson(json);
+  EXPECT_NE(pretty.find("[1.0, 2.5]"), std::string::npos) << pretty;
+  EXPECT_EQ(nlohmann::ordered_json::parse(pretty), json);
+}

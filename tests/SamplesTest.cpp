@@ -62,8 +62,12 @@ TEST_P(SamplesTest, FindsExactlyTheExpectedIdentifiers) {
     EXPECT_GE(f.page, 1);
     EXPECT_LE(f.page, result.document.pageCount);
   }
-  if (!expected.at("notice_type").is_null()) EXPECT_EQ(result.document.noticeType, expected.at("notice_type").get<std::string>());
-  if (!expected.at("form_type").is_null()) EXPECT_EQ(result.document.formType, expected.at("form_type").get<std::string>());
+  if (!expected.at("notice_type").is_null()) {
+    EXPECT_EQ(result.document.noticeType, expected.at("notice_type").get<std::string>());
+  }
+  if (!expected.at("form_type").is_null()) {
+    EXPECT_EQ(result.document.formType, expected.at("form_type").get<std::string>());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Samples, SamplesTest, ::testing::ValuesIn(sampleFiles()), testName);

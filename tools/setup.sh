@@ -14,8 +14,10 @@ packages=(
   nlohmann-json3-dev libcli11-dev libssl-dev
   # tests and sample generation: GoogleTest, cairo with real fonts, qpdf (encrypted PDFs),
   # jsonschema (validates every output against docs/schema), poppler-utils + tesseract CLI (baseline)
-  libgtest-dev libcairo2-dev fonts-liberation fonts-dejavu-core qpdf python3 python3-jsonschema
-  poppler-utils
+  libgtest-dev libcairo2-dev libheif-dev fonts-liberation fonts-dejavu-core qpdf python3
+  python3-jsonschema poppler-utils
+  # benchmark: Google Benchmark microbenchmarks
+  libbenchmark-dev
 )
 
 missing=()

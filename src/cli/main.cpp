@@ -77,7 +77,7 @@ int runScan(const ScanCommand& cmd) {
       noticescan::report::writeReceipts(std::cout, result, reportOptions);
     } else {
       const nlohmann::ordered_json json = noticescan::report::toJson(result, reportOptions);
-      std::cout << (lines ? json.dump() : json.dump(2)) << "\n";
+      std::cout << (lines ? json.dump() : noticescan::report::prettyJson(json)) << "\n";
     }
     std::cout.flush();
   }

@@ -1,6 +1,7 @@
 #include "NoticeRenderer.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <sstream>
 #include <vector>
@@ -27,10 +28,36 @@ double textWidth(cairo_t* cr, const Font& f, const std::string& s) {
   return e.x_advance;
 }
 
+/// What the page being drawn must record: the printed forms of its identifiers.
+struct Recorder {
+  std::vector<Drawn>* drawn = nullptr;
+  std::vector<std::pair<std::string, Drawn>> printed;  ///< printed form -> type and value
+};
+Recorder gRecorder;  // the generator is single-threaded; set by renderNotice for one page
+
 void text(cairo_t* cr, double x, double y, const std::string& s, const Font& f) {
   setFont(cr, f);
   cairo_move_to(cr, x, y);
   cairo_show_text(cr, s.c_str());
+  if (!gRecorder.drawn) return;
+  for (const auto& [printedForm, field] : gRecorder.printed) {
+    for (std::size_t at = s.find(printedForm); at != std::string::npos; at = s.find(printedForm, at + 1)) {
+      // Only a whole token: "A012345678" inside "A0123456789" is not that number.
+      const bool before = at == 0 || !std::isalnum(static_cast<unsigned char>(s[at - 1]));
+      const std::size_t end = at + printedForm.size();
+      const bool after = end == s.size() || !std::isalnum(static_cast<unsigned char>(s[end]));
+      if (!before || !after) continue;
+      cairo_text_extents_t lead, word;
+      cairo_text_extents(cr, s.substr(0, at).c_str(), &lead);
+      cairo_text_extents(cr, printedForm.c_str(), &word);
+      Drawn d = field;
+      d.x = x + lead.x_advance;
+      d.y = y + word.y_bearing;
+      d.width = word.x_advance;
+      d.height = word.height;
+      gRecorder.drawn->push_back(d);
+    }
+  }
 }
 
 void textRight(cairo_t* cr, double right, double y, const std::string& s, const Font& f) {
@@ -70,7 +97,15 @@ void box(cairo_t* cr, double x, double y, double w, double h, double lineWidth =
 }
 
 std::string label(const NoticeSpec& s, const std::string& text) {
-  if (!s.upperLabels) return text;
+  if (s.labelStyle == 2) {
+    static const std::vector<std::pair<std::string, std::string>> kOther = {
+        {"Receipt Number", "Receipt #"}, {"Notice Date", "Date of Notice"}, {"Received Date", "Date Received"},
+        {"Case Type", "Form Type"}, {"USCIS Online Account Number", "Online Account Number"}};
+    for (const auto& [from, to] : kOther) {
+      if (text == from) return to;
+    }
+  }
+  if (s.labelStyle != 1 && !s.upperLabels) return text;
   std::string upper = text;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return upper;
@@ -121,8 +156,8 @@ double modernHeader(cairo_t* cr, const NoticeSpec& s, const Font& sans, const Fo
     textCenter(cr, 306, 76, "NOTICE OF ACTION", {sans.family, 12, true});
   }
 
-  const Font labelFont{sans.family, 7.5};
-  const Font valueFont{mono.family, 10};
+  const Font labelFont{sans.family, s.labelSize};
+  const Font valueFont{mono.family, s.valueSize};
   const double top = 86, rowH = 34;
   const double x0 = 36, x1 = 216, x2 = 366, x3 = 576;
   cairo_set_source_rgb(cr, 0, 0, 0);
@@ -189,7 +224,18 @@ const std::vector<std::string> kBodyReceipt = {
 
 }  // namespace
 
-void renderNotice(cairo_t* cr, const NoticeSpec& s, Rng& rng, int pageCount) {
+void renderNotice(cairo_t* cr, const NoticeSpec& s, Rng& rng, int pageCount, std::vector<Drawn>* drawn) {
+  gRecorder.drawn = drawn;
+  gRecorder.printed.clear();
+  if (s.receipt) gRecorder.printed.push_back({s.receiptPrinted, {"receipt_number", *s.receipt}});
+  for (const ANumber& a : s.aNumbers) {
+    gRecorder.printed.push_back({a.printed, {"a_number", a.value}});
+    gRecorder.printed.push_back({a.value, {"a_number", a.value}});
+  }
+  if (s.account) gRecorder.printed.push_back({s.accountPrinted, {"online_account_number", *s.account}});
+  struct Reset {
+    ~Reset() { gRecorder.drawn = nullptr; }
+  } reset;
   const Font sans{s.sansFont, 10};
   const Font serif{s.serifFont, 10};
   const Font mono{s.monoFont, 10};
@@ -213,6 +259,15 @@ void renderNotice(cairo_t* cr, const NoticeSpec& s, Rng& rng, int pageCount) {
       text(cr, 330, y + 13, "Amount received: " + s.fee + " U.S.", info);
       text(cr, 330, y + 26, "Section: " + std::string(s.petition ? "Husband or wife of U.S. citizen, 201(b) INA" : "Adjustment"), info);
       y = std::max(addressEnd, y + 39) + 20;
+      if (s.receiptInBody) {
+        y = paragraph(cr, 36, y, 540, "Please quote receipt number " + s.receiptPrinted +
+                                          " whenever you write to us or call about this case.", serif) + 6;
+      }
+      if (s.aNumberInBody) {
+        y = paragraph(cr, 36, y, 540, "Our records for " + s.applicantName + " are kept under " +
+                                          s.aNumbers.back().printed + ". Social Security Number: " + s.ssnLike + ".",
+                      serif) + 6;
+      }
       if (s.layout == Template::Receipt) {
         for (const std::string& p : kBodyReceipt) y = paragraph(cr, 36, y, 540, p, serif) + 6;
       } else if (s.layout == Template::Approval) {

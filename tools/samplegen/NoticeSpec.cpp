@@ -147,6 +147,11 @@ NoticeSpec randomSpec(Rng& rng, Template layout) {
   s.serifFont = rng.pick(std::vector<std::string>{"Liberation Serif", "DejaVu Serif"});
   s.monoFont = rng.pick(std::vector<std::string>{"Liberation Mono", "DejaVu Sans Mono", "Liberation Sans"});
   s.upperLabels = layout == Template::Appointment;
+  s.labelStyle = s.upperLabels ? 1 : rng.pick(std::vector<int>{0, 0, 0, 1, 2});
+  s.labelSize = rng.real(6.8, 8.6);
+  s.valueSize = rng.real(8.8, 11.5);
+  s.receiptInBody = s.receipt && rng.chance(0.3);
+  s.aNumberInBody = !s.aNumbers.empty() && rng.chance(0.3);
   return s;
 }
 

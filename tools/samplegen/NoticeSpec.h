@@ -47,6 +47,11 @@ struct NoticeSpec {
   // Fonts: proportional for labels and text, monospace for data.
   std::string sansFont, serifFont, monoFont;
   bool upperLabels = false;
+  int labelStyle = 0;        ///< 0 as printed by USCIS, 1 upper case, 2 other common wordings
+  double labelSize = 7.5;    ///< points
+  double valueSize = 10;     ///< points
+  bool receiptInBody = false;   ///< the receipt number is also quoted in the letter body
+  bool aNumberInBody = false;   ///< an A-number is also quoted in the letter body
 };
 
 /// A random notice of the given template.

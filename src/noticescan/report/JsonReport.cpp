@@ -79,4 +79,38 @@ json toJson(const ScanResult& result, const ReportOptions& options) {
   return out;
 }
 
+std::string prettyJson(const json& value) {
+  const std::string text = value.dump(2);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '[') {
+      // An innermost array holding only numbers: copy it without its line breaks.
+      const std::size_t close = text.find_first_of("[]{}\"", i + 1);
+      if (close != std::string::npos && text[close] == ']') {
+        const std::string body = text.substr(i + 1, close - i - 1);
+        if (body.find_first_not_of("0123456789.-+eE, \n") == std::string::npos &&
+            body.find_first_of("0123456789") != std::string::npos) {
+          out += '[';
+          bool space = false;
+          for (const char c : body) {
+            if (c == ' ' || c == '\n') {
+              space = true;
+              continue;
+            }
+            if (space && out.back() == ',') out += ' ';
+            space = false;
+            out += c;
+          }
+          out += ']';
+          i = close;
+          continue;
+        }
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 }  // namespace noticescan::report

@@ -20,6 +20,9 @@ struct ReportOptions {
 /// The JSON object of one result (the contract in DESIGN.md).
 nlohmann::ordered_json toJson(const ScanResult& result, const ReportOptions& options = {});
 
+/// Indented JSON for people: like dump(2), but arrays of plain numbers (points) stay on one line.
+std::string prettyJson(const nlohmann::ordered_json& json);
+
 /// CSV: a header line, then one row per field (a file with no field or an error gets one row).
 void writeCsvHeader(std::ostream& out);
 void writeCsvRows(std::ostream& out, const ScanResult& result, const ReportOptions& options = {});

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+namespace samplegen {
+
+struct CorpusOptions {
+  std::filesystem::path dir;
+  std::uint64_t seed = 1;  ///< the same seed gives the same corpus, byte for byte
+  int count = 360;         ///< documents; categories take turns, alternate rounds go to train and test
+};
+
+/// Writes DIR/NNNN-category.ext for every document and DIR/truth.jsonl (one line each: file,
+/// split, category, template, format, pages, notice_page, fields with page and box in points).
+int writeCorpus(const CorpusOptions& options);
+
+/// The degradation categories, in the order documents take them.
+inline constexpr const char* kCategories[] = {"pdf_digital", "pdf_scanned", "scan_clean",
+                                              "scan_skewed", "scan_rotated", "scan_lowres",
+                                              "fax",         "phone_photo", "screenshot"};
+
+}  // namespace samplegen
