@@ -25,7 +25,7 @@ cv::Mat textPage() {
 }
 
 cv::Mat rotated(const cv::Mat& page, double degrees) {
-  const cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(page.cols / 2.0f, page.rows / 2.0f), degrees, 1.0);
+  const cv::Mat m = cv::getRotationMatrix2D(cv::Point2f(static_cast<float>(page.cols) / 2, static_cast<float>(page.rows) / 2), degrees, 1.0);
   cv::Mat out;
   cv::warpAffine(page, out, m, page.size(), cv::INTER_LINEAR, cv::BORDER_CONSTANT, cv::Scalar(255));
   return out;
@@ -81,4 +81,19 @@ TEST(PagePreparerTest, BlankPageIsLeftAloneWithAWarning) {
   EXPECT_EQ(prepared.skewDegrees, 0);
   ASSERT_FALSE(prepared.warnings.empty());
   EXPECT_EQ(prepared.warnings[0].code, "skew_uncertain");
+}
+
+TEST(PagePreparerTest, TurnPageKeepsTheMapToTheInput) {
+  const cv::Mat input = textPage();
+  PreparedPage prepared = preparePage(input);
+  turnPage(prepared, 90);
+  EXPECT_EQ(prepared.rotation, 90);
+  EXPECT_EQ(prepared.gray.cols, input.rows);
+  // The input's top-left corner is now the top-right corner of the turned page.
+  const Point corner = apply(prepared.toInput, Point{static_cast<double>(prepared.gray.cols), 0});
+  EXPECT_NEAR(corner.x, 0, 1.0);
+  EXPECT_NEAR(corner.y, 0, 1.0);
+  turnPage(prepared, 270);
+  EXPECT_EQ(prepared.rotation, 0);
+  EXPECT_EQ(prepared.gray.cols, input.cols);
 }

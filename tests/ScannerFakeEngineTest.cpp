@@ -26,6 +26,19 @@ class ScriptedEngine : public ocr::OcrEngine {
   int* calls_;
 };
 
+/// Says every page is turned by a fixed amount, with a fixed confidence.
+class TurnedPageEngine : public ScriptedEngine {
+ public:
+  TurnedPageEngine(int turn, double confidence) : ScriptedEngine({}), turn_(turn), confidence_(confidence) {}
+  std::optional<ocr::OrientationGuess> detectOrientation(const cv::Mat&) override {
+    return ocr::OrientationGuess{turn_, confidence_};
+  }
+
+ private:
+  int turn_;
+  double confidence_;
+};
+
 class CrashingEngine : public ocr::OcrEngine {
  public:
   std::vector<Word> recognize(const cv::Mat&) override { throw std::runtime_error("engine exploded"); }
@@ -73,6 +86,17 @@ TEST(ScannerFakeEngineTest, EmptyPageIsOkWithAWarningAndNoFields) {
   const bool warned = std::any_of(result.warnings.begin(), result.warnings.end(),
                                   [](const Warning& w) { return w.code == "low_ocr_confidence"; });
   EXPECT_TRUE(warned);
+}
+
+TEST(ScannerFakeEngineTest, UncertainOrientationFollowsAConfidentEngine) {
+  // A blank page gives the page stage nothing to go on, so the engine is asked.
+  Scanner sure({}, std::make_unique<TurnedPageEngine>(90, 12.0));
+  const ScanResult turned = sure.scanBytes(pngBytes(300, 400), "turned.png");
+  ASSERT_TRUE(turned.ok());
+  EXPECT_EQ(turned.pages.at(0).rotation, 270);
+
+  Scanner unsure({}, std::make_unique<TurnedPageEngine>(90, 1.0));
+  EXPECT_EQ(unsure.scanBytes(pngBytes(300, 400), "kept.png").pages.at(0).rotation, 0);
 }
 
 TEST(ScannerFakeEngineTest, EngineFailureIsAnInternalErrorNotACrash) {

@@ -23,6 +23,9 @@ double msSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+/// The OCR engine's orientation guess is followed above this confidence (Tesseract OSD scale).
+constexpr double kMinOrientationConfidence = 3.0;
+
 /// Below this mean word confidence an OCR page gets a warning: its fields deserve a second look.
 constexpr double kLowOcrConfidence = 0.6;
 
@@ -161,6 +164,12 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
         prepareOptions.keepDebugImages = debug;
         page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
         pageMs += msSince(t);
+        if (!prepared.orientationSure) {
+          t = Clock::now();
+          const auto guess = engine().detectOrientation(prepared.gray);
+          if (guess && guess->confidence >= kMinOrientationConfidence) page::turnPage(prepared, 360 - guess->clockwiseTurn);
+          ocrMs += msSince(t);
+        }
         report.rotation = prepared.rotation;
         report.skewDegrees = prepared.skewDegrees;
         for (Warning w : prepared.warnings) {

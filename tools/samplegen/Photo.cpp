@@ -77,6 +77,37 @@ std::vector<cv::Point2f> pageQuad(cv::Size page, cv::Size frame, Rng& rng, bool 
   return q;
 }
 
+/// A letter that was mailed is folded in three: each crease shades one side a little and the
+/// paper bends, so lines of text are no longer straight.
+cv::Mat foldAndBend(const cv::Mat& page, Rng& rng) {
+  cv::Mat mapX(page.size(), CV_32F), mapY(page.size(), CV_32F), shade(page.size(), CV_32F);
+  const double folds[] = {page.rows / 3.0, 2 * page.rows / 3.0};
+  const double bend = page.rows * rng.real(0.002, 0.008);
+  const double phase = rng.real(0, 6.28);
+  const double crease[] = {rng.real(-0.08, 0.08), rng.real(-0.08, 0.08)};
+  for (int y = 0; y < page.rows; ++y) {
+    auto* mx = mapX.ptr<float>(y);
+    auto* my = mapY.ptr<float>(y);
+    auto* sh = shade.ptr<float>(y);
+    for (int x = 0; x < page.cols; ++x) {
+      const double u = x / static_cast<double>(page.cols);
+      mx[x] = static_cast<float>(x);
+      my[x] = static_cast<float>(y + bend * std::sin(CV_PI * u + phase) * std::sin(CV_PI * y / page.rows));
+      double light = 1.0;
+      for (int f = 0; f < 2; ++f) {
+        const double d = (y - folds[f]) / (page.rows * 0.02);
+        light += crease[f] * std::tanh(d) - 0.05 * std::exp(-d * d * 20);
+      }
+      sh[x] = static_cast<float>(light);
+    }
+  }
+  cv::Mat bent;
+  cv::remap(page, bent, mapX, mapY, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  cv::Mat shade3;
+  cv::merge(std::vector<cv::Mat>{shade, shade, shade}, shade3);
+  return bent.mul(shade3);
+}
+
 }  // namespace
 
 Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, bool topHalfOnly) {
@@ -98,7 +129,10 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, bool topHalfOnly) {
 
   cv::Mat pageF;
   page.convertTo(pageF, CV_32FC3);
-  pageF = pageF.mul(cv::Scalar(0.93, 0.96, 1.0));  // paper under indoor light is warm
+  if (rng.chance(0.7)) pageF = foldAndBend(pageF, rng);
+  // White balance: indoor light is warm, daylight from a window cool.
+  const double warmth = rng.real(-0.06, 0.10);
+  pageF = pageF.mul(cv::Scalar(1.0 - warmth, 1.0 - warmth / 3, 1.0 + warmth / 3));
   cv::Mat warped, mask;
   cv::warpPerspective(pageF, warped, h, frame, cv::INTER_LINEAR, cv::BORDER_CONSTANT);
   cv::warpPerspective(cv::Mat(page.size(), CV_32F, cv::Scalar(1)), mask, h, frame, cv::INTER_LINEAR,

@@ -2,6 +2,7 @@
 // ocr/: clean page -> words. Only TesseractEngine.cpp includes Tesseract; tests use fakes.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,12 @@
 
 namespace noticescan::ocr {
 
+/// What an engine's script and orientation detection says about a page.
+struct OrientationGuess {
+  int clockwiseTurn = 0;    ///< how far the page image is turned clockwise from upright: 0/90/180/270
+  double confidence = 0;    ///< engine-specific; Tesseract's OSD is reliable above about 3
+};
+
 /// Reads the words of a page image. One engine per thread: implementations keep state.
 class OcrEngine {
  public:
@@ -18,6 +25,11 @@ class OcrEngine {
   /// Reads `gray` (8-bit, one channel, upright). Word boxes are in `gray`'s pixels; confidences
   /// 0..1. Throws std::runtime_error if the engine fails (not for a page with no text).
   virtual std::vector<Word> recognize(const cv::Mat& gray) = 0;
+  /// Guesses how the page is turned; nullopt when the engine cannot tell (default: never can).
+  virtual std::optional<OrientationGuess> detectOrientation(const cv::Mat& gray) {
+    (void)gray;
+    return std::nullopt;
+  }
   /// Name and version for reports, e.g. "tesseract 5.3.0".
   virtual std::string name() const = 0;
 };

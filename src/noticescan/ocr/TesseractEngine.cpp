@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include <opencv2/imgproc.hpp>
 #include <tesseract/baseapi.h>
 #include <tesseract/resultiterator.h>
 
@@ -20,7 +21,7 @@ struct TextDeleter {
 
 class TesseractEngine final : public OcrEngine {
  public:
-  TesseractEngine(const std::string& tessdataDir, const std::string& language) {
+  TesseractEngine(const std::string& tessdataDir, const std::string& language) : tessdataDir_(tessdataDir) {
     if (api_.Init(tessdataDir.empty() ? nullptr : tessdataDir.c_str(), language.c_str(),
                   tesseract::OEM_LSTM_ONLY) != 0) {
       throw DependencyError("Tesseract cannot load the '" + language +
@@ -31,7 +32,10 @@ class TesseractEngine final : public OcrEngine {
     // Notices are dark text on light paper; the inverted-text retry only costs time.
     api_.SetVariable("tessedit_do_invert", "0");
   }
-  ~TesseractEngine() override { api_.End(); }
+  ~TesseractEngine() override {
+    api_.End();
+    if (osdReady_ > 0) osd_.End();
+  }
 
   std::vector<Word> recognize(const cv::Mat& gray) override {
     CV_Assert(gray.type() == CV_8UC1);
@@ -63,10 +67,40 @@ class TesseractEngine final : public OcrEngine {
     return words;
   }
 
+  std::optional<OrientationGuess> detectOrientation(const cv::Mat& gray) override {
+    CV_Assert(gray.type() == CV_8UC1);
+    if (!osdReady_) {
+      // osd.traineddata is optional: without it the page keeps the orientation it has.
+      osdReady_ = osd_.Init(tessdataDir_.empty() ? nullptr : tessdataDir_.c_str(), "osd",
+                            tesseract::OEM_TESSERACT_ONLY) == 0
+                      ? 1
+                      : -1;
+      if (osdReady_ > 0) osd_.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    }
+    if (osdReady_ < 0) return std::nullopt;
+    // OSD needs letter shapes, not fine detail: about 150 dpi is as good as 300 and twice as fast.
+    const double scale = std::min(1.0, kOsdLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
+    cv::Mat small;
+    cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
+    osd_.SetImage(small.data, small.cols, small.rows, 1, static_cast<int>(small.step));
+    osd_.SetSourceResolution(static_cast<int>(300 * scale));
+    int degrees = 0;
+    float confidence = 0, scriptConfidence = 0;
+    const char* script = nullptr;
+    const bool ok = osd_.DetectOrientationScript(&degrees, &confidence, &script, &scriptConfidence);
+    osd_.Clear();
+    if (!ok) return std::nullopt;
+    return OrientationGuess{((degrees % 360) + 360) % 360, confidence};
+  }
+
   std::string name() const override { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
 
  private:
+  static constexpr double kOsdLongSide = 1650;
+  std::string tessdataDir_;
   tesseract::TessBaseAPI api_;
+  tesseract::TessBaseAPI osd_;
+  int osdReady_ = 0;  ///< 0 not tried, 1 ready, -1 unavailable
 };
 
 }  // namespace

@@ -106,16 +106,20 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
                             "could not measure the page's skew reliably; the page was not straightened"});
   }
 
-  // Up or down: Leptonica compares ascenders and descenders of roman text.
+  // Up or down: Leptonica compares ascenders and descenders of roman text. It is only trusted
+  // when it is sure; otherwise the caller asks the OCR engine.
   cv::Mat smallUpright;
   cv::resize(upright, smallUpright, cv::Size(), scale, scale, cv::INTER_AREA);
   util::PixPtr uprightBinary = binarise(smallUpright);
   l_float32 upConfidence = 0;
   if (pixUpDownDetect(uprightBinary.get(), &upConfidence, 0, 0, 0) == 0 &&
-      upConfidence < -kMinUpDownConfidence) {
-    forward = quarterTurns(180, upright.cols, upright.rows) * forward;
-    upright = rotateQuarter(upright, 180);
-    quarter = (quarter + 180) % 360;
+      std::abs(upConfidence) >= kSureUpDownConfidence) {
+    out.orientationSure = true;
+    if (upConfidence < 0) {
+      forward = quarterTurns(180, upright.cols, upright.rows) * forward;
+      upright = rotateQuarter(upright, 180);
+      quarter = (quarter + 180) % 360;
+    }
   }
 
   out.rotation = quarter;
@@ -123,6 +127,16 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   out.toInput = forward.inv();
   if (options.keepDebugImages) out.debugImages.emplace_back("upright", upright);
   return out;
+}
+
+void turnPage(PreparedPage& page, int clockwise) {
+  clockwise = ((clockwise % 360) + 360) % 360;
+  if (clockwise == 0) return;
+  const Transform turn = quarterTurns(clockwise, page.gray.cols, page.gray.rows);
+  page.gray = rotateQuarter(page.gray, clockwise);
+  page.toInput = page.toInput * turn.inv();
+  page.rotation = (page.rotation + clockwise) % 360;
+  if (!page.debugImages.empty()) page.debugImages.back().second = page.gray;
 }
 
 }  // namespace noticescan::page
