@@ -118,6 +118,31 @@ TEST(ScannerFakeEngineTest, BadInputsGiveTheirErrorCodes) {
   EXPECT_EQ(scanner.scanFile("/").error->code, ErrorCode::Unreadable);
 }
 
+TEST(ScannerFakeEngineTest, DecodesEveryPromisedImageFormat) {
+  const cv::Mat page(400, 300, CV_8UC1, cv::Scalar(255));
+  for (const char* ext : {".png", ".jpg", ".webp", ".bmp", ".tif"}) {
+    std::vector<unsigned char> bytes;
+    ASSERT_TRUE(cv::imencode(ext, page, bytes)) << ext;
+    Scanner scanner({}, std::make_unique<ScriptedEngine>(std::vector<Word>{}));
+    const ScanResult result = scanner.scanBytes(std::string(bytes.begin(), bytes.end()), std::string("page") + ext);
+    EXPECT_TRUE(result.ok()) << ext << ": " << (result.ok() ? "" : result.error->message);
+    EXPECT_EQ(result.document.pageCount, 1) << ext;
+  }
+}
+
+TEST(ScannerFakeEngineTest, ReadsEveryPageOfAMultiPageTiff) {
+  const std::string path = ::testing::TempDir() + "three-pages.tif";
+  const std::vector<cv::Mat> pages(3, cv::Mat(400, 300, CV_8UC1, cv::Scalar(255)));
+  ASSERT_TRUE(cv::imwrite(path, pages));
+  int calls = 0;
+  Scanner scanner({}, std::make_unique<ScriptedEngine>(std::vector<Word>{}, &calls));
+  const ScanResult result = scanner.scanFile(path);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result.document.pageCount, 3);
+  EXPECT_EQ(result.pages.size(), 3u);
+  EXPECT_EQ(calls, 3);
+}
+
 TEST(ScannerFakeEngineTest, OversizedInputIsRefusedBeforeDecoding) {
   ScanOptions options;
   options.maxInputBytes = 100;

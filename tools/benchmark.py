@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Times noticescan per corpus category, on one core and on all cores, against the `tesseract`
+command line (default OpenMP threading, and OMP_THREAD_LIMIT=1) on the same files in the same run.
+
+Machines here are shared and noisy: read the ratios (measured side by side), not the absolute
+seconds. Reports seconds per document, pages per second, peak resident memory, and the median of
+each pipeline stage (load, page, ocr, extract) from noticescan's own timings.
+
+    tools/benchmark.py --corpus build/corpus --per-category 4 --out-md build/bench.md
+"""
+import argparse
+import json
+import os
+import pathlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def scanner_run(scanner, files, env):
+    """One noticescan process over `files`: (seconds, outputs)."""
+    start = time.monotonic()
+    proc = subprocess.run([scanner, "scan", "--jsonl", *map(str, files)], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, text=True)
+    seconds = time.monotonic() - start
+    outputs = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
+    return seconds, outputs
+
+
+def scanner_parallel(scanner, files, env, jobs):
+    start = time.monotonic()
+    procs = [subprocess.Popen([scanner, "scan", "--jsonl", *map(str, files[i::jobs])], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for i in range(jobs) if files[i::jobs]]
+    for p in procs:
+        p.wait()
+    return time.monotonic() - start
+
+
+def tesseract_file(path, env):
+    """What a user runs by hand: pdftotext for a PDF with text, else tesseract on each page."""
+    def run(cmd):
+        return subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if path.suffix == ".pdf":
+        text = run(["pdftotext", "-layout", str(path), "-"]).stdout
+        if sum(c.isalnum() for c in text) >= 40:
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), f"{tmp}/page"])
+            for page in sorted(pathlib.Path(tmp).glob("*.png")):
+                run(["tesseract", str(page), "-"])
+        return
+    run(["tesseract", str(path), "-"])
+
+
+def tesseract_run(files, env):
+    start = time.monotonic()
+    for f in files:
+        tesseract_file(f, env)
+    return time.monotonic() - start
+
+
+def peak_rss_mib(cmd, env):
+    """Peak resident set of one run of cmd, from the kernel's accounting of the child."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return usage.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", required=True, type=pathlib.Path)
+    ap.add_argument("--split", default="test", choices=["test", "train", "all"])
+    ap.add_argument("--per-category", type=int, default=4, help="documents timed per category")
+    ap.add_argument("--scanner", default=str(ROOT / "build" / "noticescan"))
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--skip-tesseract-default", action="store_true",
+                    help="skip tesseract with its default threading (slow on small machines)")
+    ap.add_argument("--out-json", type=pathlib.Path)
+    ap.add_argument("--out-md", type=pathlib.Path)
+    args = ap.parse_args()
+
+    docs = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line.strip()]
+    if args.split != "all":
+        docs = [d for d in docs if d["split"] == args.split]
+    categories = sorted({d["category"] for d in docs})
+    one_core = dict(os.environ, OMP_THREAD_LIMIT="1")
+    default_threads = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
+
+    rows = []
+    for cat in categories:
+        chosen = [d for d in docs if d["category"] == cat][: args.per_category]
+        files = [args.corpus / d["file"] for d in chosen]
+        pages = sum(d["pages"] for d in chosen)
+        scan_s, outputs = scanner_run(args.scanner, files, one_core)
+        all_s = scanner_parallel(args.scanner, files, one_core, args.jobs)
+        t1_s = tesseract_run(files, one_core)
+        tdef_s = None if args.skip_tesseract_default else tesseract_run(files, default_threads)
+        stages = {}
+        for stage in ("load", "page", "ocr", "extract", "total"):
+            values = [o["timings_ms"].get(stage, 0) for o in outputs if o.get("timings_ms")]
+            stages[stage] = round(statistics.median(values)) if values else None
+        rss = peak_rss_mib([args.scanner, "scan", "--jsonl", str(files[0])], one_core)
+        rss_t = peak_rss_mib(["tesseract", str(files[0]), "-"], one_core) if files[0].suffix != ".pdf" else None
+        n = len(files)
+        row = {
+            "category": cat, "docs": n, "pages": pages,
+            "noticescan_1core_s_per_doc": round(scan_s / n, 3),
+            "noticescan_all_cores_s_per_doc": round(all_s / n, 3),
+            "noticescan_pages_per_s_all_cores": round(pages / all_s, 2),
+            "tesseract_omp1_s_per_doc": round(t1_s / n, 3),
+            "tesseract_default_s_per_doc": round(tdef_s / n, 3) if tdef_s is not None else None,
+            "ratio_vs_tesseract_omp1": round(t1_s / scan_s, 2),
+            "ratio_vs_tesseract_default": round(tdef_s / scan_s, 2) if tdef_s is not None else None,
+            "median_stage_ms": stages,
+            "peak_rss_mib": round(rss, 1),
+            "tesseract_peak_rss_mib": round(rss_t, 1) if rss_t else None,
+        }
+        rows.append(row)
+        print(f"{cat}: {row['noticescan_1core_s_per_doc']} s/doc on one core", file=sys.stderr)
+
+    lines = [f"Corpus `{args.corpus}`, split `{args.split}`, {args.per_category} documents per category, "
+             f"{args.jobs} cores. Seconds per document; ratio = tesseract time / noticescan one-core time "
+             "(higher is better for noticescan). tesseract CLI + pdftotext read the text only; noticescan "
+             "also orients, deskews and extracts.", "",
+             "| category | docs | pages | noticescan 1 core | noticescan all cores | pages/s (all cores) | "
+             "tesseract OMP=1 | tesseract default | x vs OMP=1 | x vs default | peak MiB (noticescan / tesseract) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['category']} | {r['docs']} | {r['pages']} | {r['noticescan_1core_s_per_doc']} | "
+                     f"{r['noticescan_all_cores_s_per_doc']} | {r['noticescan_pages_per_s_all_cores']} | "
+                     f"{r['tesseract_omp1_s_per_doc']} | {r['tesseract_default_s_per_doc'] or '-'} | "
+                     f"{r['ratio_vs_tesseract_omp1']} | {r['ratio_vs_tesseract_default'] or '-'} | "
+                     f"{r['peak_rss_mib']} / {r['tesseract_peak_rss_mib'] or '-'} |")
+    lines += ["", "Median milliseconds per stage (noticescan, one core):", "",
+              "| category | load | page | ocr | extract | total |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        s = r["median_stage_ms"]
+        lines.append(f"| {r['category']} | {s['load']} | {s['page']} | {s['ocr']} | {s['extract']} | {s['total']} |")
+    md = "\n".join(lines) + "\n"
+    if args.out_json:
+        args.out_json.write_text(json.dumps({"corpus": str(args.corpus), "rows": rows}, indent=2) + "\n")
+    if args.out_md:
+        args.out_md.write_text(md)
+    print(md)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
