@@ -85,12 +85,24 @@ TEST(GrammarTest, ANumberRejectsTenDigitsAndWordInternalA) {
 
 TEST(GrammarTest, BareDigitsAreOfferedOnlyAsLabelDependentShapes) {
   for (const Candidate& c : findCandidates("USCIS# 000-000-811")) {
-    if (c.type == FieldType::ANumber) EXPECT_EQ(c.shape, CandidateShape::BareDigits9);
+    if (c.type == FieldType::ANumber) {
+      EXPECT_EQ(c.shape, CandidateShape::BareDigits9);
+    }
   }
   for (const Candidate& c : findCandidates("1234 5678 9012")) {
-    if (c.type == FieldType::OnlineAccountNumber) EXPECT_EQ(c.shape, CandidateShape::BareDigits12);
+    if (c.type == FieldType::OnlineAccountNumber) {
+      EXPECT_EQ(c.shape, CandidateShape::BareDigits12);
+    }
   }
   EXPECT_EQ(values("1234 5678 9012", FieldType::OnlineAccountNumber), V{"123456789012"});
+}
+
+TEST(GrammarTest, BareDigitsNextToMoreDigitsAreAFragment) {
+  EXPECT_TRUE(values("287 284654049", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("284654049 2871", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("12 1234 5678 9012", FieldType::OnlineAccountNumber).empty());
+  // An A-prefixed number is anchored by its "A" and may be followed by a year.
+  EXPECT_EQ(values("A284654049 2026", FieldType::ANumber), V{"A284654049"});
 }
 
 TEST(GrammarTest, PhoneZipAndSsnAreNotANumberShapes) {

@@ -36,20 +36,23 @@ cv::Mat speckle(cv::Mat page, Rng& rng, double density) {
   return page;
 }
 
-/// Whether a drawn box (points) lands inside the photo frame once mapped.
-bool visible(const Drawn& d, double dpi, const cv::Matx33d& pageToImage, cv::Size frame) {
+/// How much of a drawn box (points) lands inside the photo frame once mapped: 4 corners inside
+/// is visible, none is gone, anything between is cut by the frame's edge.
+int cornersInside(const Drawn& d, double dpi, const cv::Matx33d& pageToImage, cv::Size frame) {
   const double s = dpi / 72.0;
+  int inside = 0;
   for (const auto& [x, y] : {std::pair{d.x, d.y}, {d.x + d.width, d.y}, {d.x, d.y + d.height}, {d.x + d.width, d.y + d.height}}) {
     const cv::Vec3d p = pageToImage * cv::Vec3d(x * s, y * s, 1);
     const double u = p[0] / p[2], v = p[1] / p[2];
-    if (u < 2 || v < 2 || u > frame.width - 3 || v > frame.height - 3) return false;
+    inside += u >= 2 && v >= 2 && u <= frame.width - 3 && v <= frame.height - 3;
   }
-  return true;
+  return inside;
 }
 
 struct Written {
   std::string format;
   std::vector<Drawn> drawn;
+  std::vector<Drawn> partial;  ///< cut by the frame's edge: neither required nor an error if found
 };
 
 Written writeDocument(const std::string& category, const Document& doc, Rng& rng, const fs::path& base) {
@@ -119,7 +122,9 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
     const bool topHalf = rng.chance(0.3);
     const Photo photo = phonePhoto(page, rng, topHalf);
     for (const Drawn& d : all) {
-      if (visible(d, dpi, photo.pageToImage, photo.image.size())) w.drawn.push_back(d);
+      const int inside = cornersInside(d, dpi, photo.pageToImage, photo.image.size());
+      if (inside == 4) w.drawn.push_back(d);
+      if (inside > 0 && inside < 4) w.partial.push_back(d);
     }
     const double kind = rng.real(0, 1);
     if (kind < 0.55) {
@@ -181,7 +186,8 @@ int writeCorpus(const CorpusOptions& options) {
                                    {"format", written.format},
                                    {"pages", doc.pages},
                                    {"notice_page", doc.noticePage},
-                                   {"fields", truthFields(written.drawn, doc.noticePage)}};
+                                   {"fields", truthFields(written.drawn, doc.noticePage)},
+                                   {"partial_fields", truthFields(written.partial, doc.noticePage)}};
     truth << line.dump() << "\n";
     std::cerr << "\r" << i + 1 << "/" << options.count << std::flush;
   }

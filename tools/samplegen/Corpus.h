@@ -12,7 +12,8 @@ struct CorpusOptions {
 };
 
 /// Writes DIR/NNNN-category.ext for every document and DIR/truth.jsonl (one line each: file,
-/// split, category, template, format, pages, notice_page, fields with page and box in points).
+/// split, category, template, format, pages, notice_page, fields with page and box in points, and
+/// partial_fields: identifiers cut by a photo's edge, which scoring neither requires nor penalises).
 int writeCorpus(const CorpusOptions& options);
 
 /// The degradation categories, in the order documents take them.

@@ -186,6 +186,16 @@ std::vector<Candidate> findCandidates(std::string_view text) {
       const bool cleanPrefix =
           std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
       if (glued && !cleanPrefix) return;
+      // A bare digit run with more digits just before or after it ("287 284654049": OCR split a
+      // 12-digit number) is a fragment of a longer number, not a number of its own.
+      if (shape.shape == CandidateShape::BareDigits9 || shape.shape == CandidateShape::BareDigits12) {
+        const auto begin = static_cast<std::size_t>(m.position(shape.digitsGroup));
+        const auto end = begin + static_cast<std::size_t>(m.length(shape.digitsGroup));
+        const auto isDigit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(text[i])) != 0; };
+        const bool before = begin >= 2 && (text[begin - 1] == ' ' || text[begin - 1] == '-') && isDigit(begin - 2);
+        const bool after = end + 1 < text.size() && (text[end] == ' ' || text[end] == '-') && isDigit(end + 1);
+        if (before || after) return;
+      }
 
       Candidate c;
       c.type = shape.type;
