@@ -15,20 +15,24 @@ import pathlib
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from evaluate import baseline_text  # noqa: E402  the same baseline as the evaluation
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def scanner_run(scanner, files, env):
-    """One noticescan process over `files`: (seconds, outputs)."""
+    """One noticescan process over `files`: (seconds, outputs, peak RSS in MiB)."""
     start = time.monotonic()
-    proc = subprocess.run([scanner, "scan", "--jsonl", *map(str, files)], env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen([scanner, "scan", "--jsonl", *map(str, files)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, _, usage = os.wait4(proc.pid, 0)
     seconds = time.monotonic() - start
-    outputs = [json.loads(line) for line in proc.stdout.splitlines() if line.strip()]
-    return seconds, outputs
+    outputs = [json.loads(line) for line in out.splitlines() if line.strip()]
+    return seconds, outputs, usage.ru_maxrss / 1024
 
 
 def scanner_parallel(scanner, files, env, jobs):
@@ -40,34 +44,26 @@ def scanner_parallel(scanner, files, env, jobs):
     return time.monotonic() - start
 
 
-def tesseract_file(path, env):
-    """What a user runs by hand: pdftotext for a PDF with text, else tesseract on each page."""
-    def run(cmd):
-        return subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    if path.suffix == ".pdf":
-        text = run(["pdftotext", "-layout", str(path), "-"]).stdout
-        if sum(c.isalnum() for c in text) >= 40:
-            return
-        with tempfile.TemporaryDirectory() as tmp:
-            run(["pdftoppm", "-r", "300", "-gray", "-png", str(path), f"{tmp}/page"])
-            for page in sorted(pathlib.Path(tmp).glob("*.png")):
-                run(["tesseract", str(page), "-"])
-        return
-    run(["tesseract", str(path), "-"])
+def tesseract_peak_mib(files, env):
+    """Largest resident set of `tesseract FILE -` over the image files (None for PDFs only)."""
+    peak = None
+    for f in files:
+        if f.suffix == ".pdf":
+            continue
+        proc = subprocess.Popen(["tesseract", str(f), "-"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(proc.pid, 0)
+        peak = max(peak or 0, usage.ru_maxrss / 1024)
+    return peak
 
 
 def tesseract_run(files, env):
     start = time.monotonic()
     for f in files:
-        tesseract_file(f, env)
+        try:
+            baseline_text(f, env)
+        except RuntimeError:
+            pass  # a file tesseract cannot read (HEIC) still took its time
     return time.monotonic() - start
-
-
-def peak_rss_mib(cmd, env):
-    """Peak resident set of one run of cmd, from the kernel's accounting of the child."""
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, _, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss / 1024
 
 
 def main():
@@ -95,7 +91,7 @@ def main():
         chosen = [d for d in docs if d["category"] == cat][: args.per_category]
         files = [args.corpus / d["file"] for d in chosen]
         pages = sum(d["pages"] for d in chosen)
-        scan_s, outputs = scanner_run(args.scanner, files, one_core)
+        scan_s, outputs, rss = scanner_run(args.scanner, files, one_core)
         all_s = scanner_parallel(args.scanner, files, one_core, args.jobs)
         t1_s = tesseract_run(files, one_core)
         tdef_s = None if args.skip_tesseract_default else tesseract_run(files, default_threads)
@@ -103,8 +99,7 @@ def main():
         for stage in ("load", "page", "ocr", "extract", "total"):
             values = [o["timings_ms"].get(stage, 0) for o in outputs if o.get("timings_ms")]
             stages[stage] = round(statistics.median(values)) if values else None
-        rss = peak_rss_mib([args.scanner, "scan", "--jsonl", str(files[0])], one_core)
-        rss_t = peak_rss_mib(["tesseract", str(files[0]), "-"], one_core) if files[0].suffix != ".pdf" else None
+        rss_t = tesseract_peak_mib(files, one_core)
         n = len(files)
         row = {
             "category": cat, "docs": n, "pages": pages,
@@ -127,7 +122,7 @@ def main():
              "(higher is better for noticescan). tesseract CLI + pdftotext read the text only; noticescan "
              "also orients, deskews and extracts.", "",
              "| category | docs | pages | noticescan 1 core | noticescan all cores | pages/s (all cores) | "
-             "tesseract OMP=1 | tesseract default | x vs OMP=1 | x vs default | peak MiB (noticescan / tesseract) |",
+             "tesseract OMP=1 | tesseract default | x vs OMP=1 | x vs default | peak MiB (noticescan run / tesseract) |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r['category']} | {r['docs']} | {r['pages']} | {r['noticescan_1core_s_per_doc']} | "

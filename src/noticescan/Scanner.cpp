@@ -1,5 +1,6 @@
 #include "noticescan/Scanner.h"
 
+#include <cctype>
 #include <chrono>
 #include <fstream>
 #include <sstream>
