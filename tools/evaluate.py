@@ -269,6 +269,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", required=True, type=pathlib.Path)
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
+    ap.add_argument("--category", action="append", help="only this category (repeatable)")
     ap.add_argument("--scanner", default=str(ROOT / "build" / "noticescan"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--no-baseline", action="store_true", help="skip the tesseract + regex baseline")
@@ -280,6 +281,8 @@ def main():
     docs = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line.strip()]
     if args.split != "all":
         docs = [d for d in docs if d["split"] == args.split]
+    if args.category:
+        docs = [d for d in docs if d["category"] in args.category]
     if not docs:
         sys.exit(f"no documents in split {args.split!r} of {args.corpus}")
 

@@ -8,13 +8,13 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   # OCR
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
-  # images and PDFs
-  libopencv-dev libpoppler-cpp-dev
+  # images and PDFs (libheif: HEIC photos from iPhones)
+  libopencv-dev libpoppler-cpp-dev libheif-dev
   # JSON, CLI, hashing
   nlohmann-json3-dev libcli11-dev libssl-dev
   # tests and sample generation: GoogleTest, cairo with real fonts, qpdf (encrypted PDFs),
   # jsonschema (validates every output against docs/schema), poppler-utils + tesseract CLI (baseline)
-  libgtest-dev libcairo2-dev libheif-dev fonts-liberation fonts-dejavu-core qpdf python3
+  libgtest-dev libcairo2-dev fonts-liberation fonts-dejavu-core qpdf python3
   python3-jsonschema poppler-utils
   # benchmark: Google Benchmark microbenchmarks
   libbenchmark-dev

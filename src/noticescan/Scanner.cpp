@@ -178,6 +178,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
           result.warnings.push_back(std::move(w));
         }
         toSource = loaded.toSource * prepared.toInput;
+        report.outline = page::apply(loaded.toSource, prepared.outline);
 
         t = Clock::now();
         words = engine().recognize(prepared.gray);

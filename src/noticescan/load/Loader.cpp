@@ -16,17 +16,14 @@ std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions
     case Format::Tiff:
     case Format::Webp:
     case Format::Bmp: return openImage(bytes, format, options);
-    case Format::Heif:
-      throw LoadError(ErrorCode::UnsupportedFormat,
-                      "HEIC/HEIF photos are not supported yet: convert the photo to JPEG first "
-                      "(e.g. heif-convert photo.heic photo.jpg)");
+    case Format::Heif: return openHeif(bytes, options);
     case Format::Gif:
       throw LoadError(ErrorCode::UnsupportedFormat,
                       "GIF is not supported: save the notice as PNG, JPEG, TIFF or PDF");
     case Format::Unknown: break;
   }
   throw LoadError(ErrorCode::UnsupportedFormat,
-                  "not a supported document: expected a JPEG, PNG, TIFF, WebP, BMP image or a PDF");
+                  "not a supported document: expected a JPEG, PNG, TIFF, WebP, BMP or HEIC image or a PDF");
 }
 
 }  // namespace noticescan::load

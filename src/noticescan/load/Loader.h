@@ -59,5 +59,6 @@ std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions
 
 std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const ScanOptions& options);
 std::unique_ptr<Document> openPdf(std::string_view bytes, const ScanOptions& options);
+std::unique_ptr<Document> openHeif(std::string_view bytes, const ScanOptions& options);
 
 }  // namespace noticescan::load

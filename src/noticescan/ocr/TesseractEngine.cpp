@@ -75,7 +75,11 @@ class TesseractEngine final : public OcrEngine {
                             tesseract::OEM_TESSERACT_ONLY) == 0
                       ? 1
                       : -1;
-      if (osdReady_ > 0) osd_.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+      if (osdReady_ > 0) {
+        osd_.SetPageSegMode(tesseract::PSM_OSD_ONLY);
+        // OSD's resolution guesses ("Invalid resolution 0 dpi") are noise to a user.
+        osd_.SetVariable("debug_file", "/dev/null");
+      }
     }
     if (osdReady_ < 0) return std::nullopt;
     // OSD needs letter shapes, not fine detail: about 150 dpi is as good as 300 and twice as fast.

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "noticescan/page/PageFinder.h"
 #include "noticescan/util/Leptonica.h"
 
 namespace noticescan::page {
@@ -74,7 +75,46 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   } else {
     gray = image;
   }
-  if (options.keepDebugImages) out.debugImages.emplace_back("input", gray);
+  const double w = image.cols, h = image.rows;
+  out.outline = {Point{0, 0}, Point{w, 0}, Point{w, h}, Point{0, h}};
+
+  // A photographed sheet: warp its outline to a flat rectangle and even out the light. Everything
+  // after works on the flat page; `base` maps the input to it.
+  Transform base = Transform::eye();
+  const std::optional<FoundPage> found = options.findPage ? findPage(image) : std::nullopt;
+  if (found) {
+    const cv::Size size = flatSize(found->corners);
+    std::vector<cv::Point2f> from, to = {{0, 0}, {static_cast<float>(size.width), 0},
+                                         {static_cast<float>(size.width), static_cast<float>(size.height)},
+                                         {0, static_cast<float>(size.height)}};
+    for (const Point& p : found->corners) from.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+    base = Transform(cv::getPerspectiveTransform(from, to));
+    cv::Mat flat;
+    cv::warpPerspective(gray, flat, cv::Mat(base), size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    if (options.keepDebugImages) {
+      cv::Mat shown = image.channels() == 3 ? image.clone() : [&] {
+        cv::Mat c;
+        cv::cvtColor(image, c, cv::COLOR_GRAY2BGR);
+        return c;
+      }();
+      std::vector<cv::Point> poly;
+      for (const Point& p : found->corners) poly.emplace_back(static_cast<int>(p.x), static_cast<int>(p.y));
+      cv::polylines(shown, poly, true, cv::Scalar(0, 200, 0), std::max(3, image.cols / 400), cv::LINE_AA);
+      out.debugImages.emplace_back("outline", shown);
+      out.debugImages.emplace_back("flattened", flat);
+    }
+    gray = evenOutLight(flat);
+    out.flattened = true;
+    out.outline = found->corners;
+    if (options.keepDebugImages) out.debugImages.emplace_back("cleaned", gray);
+  } else {
+    if (options.keepDebugImages) out.debugImages.emplace_back("input", gray);
+    if (std::max(gray.cols, gray.rows) > kReduceAbove) {
+      const double s = kMaxWorkingSide / static_cast<double>(std::max(gray.cols, gray.rows));
+      cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
+      base = Transform(s, 0, 0, 0, s, 0, 0, 0, 1);
+    }
+  }
 
   const double scale = std::min(1.0, kAnalysisLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
   cv::Mat small;
@@ -124,7 +164,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
 
   out.rotation = quarter;
   out.gray = upright;
-  out.toInput = forward.inv();
+  out.toInput = (forward * base).inv();
   if (options.keepDebugImages) out.debugImages.emplace_back("upright", upright);
   return out;
 }

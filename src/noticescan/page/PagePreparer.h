@@ -13,6 +13,10 @@ namespace noticescan::page {
 
 /// Below this Leptonica skew confidence the page is left unrotated (and the report says so).
 inline constexpr double kMinSkewConfidence = 3.0;
+/// A frame whose longest side exceeds kReduceAbove pixels (a camera frame, not a 300 dpi scan with
+/// its margins) is reduced to kMaxWorkingSide: OCR gains nothing from more pixels.
+inline constexpr int kReduceAbove = 4200;
+inline constexpr int kMaxWorkingSide = 3300;
 /// Skews smaller than this many degrees are not worth a resampling.
 inline constexpr double kMinSkewDegrees = 0.1;
 /// Leptonica's up/down confidence beyond which its verdict is taken without a second opinion.
@@ -26,6 +30,8 @@ struct PreparedPage {
   double skewDegrees = 0;                      ///< text tilt removed, counter-clockwise positive
   double skewConfidence = 0;                   ///< Leptonica's confidence of the skew angle
   bool orientationSure = false;                ///< false: ask the OCR engine (turnPage) before reading
+  bool flattened = false;                      ///< a photographed page was found and warped flat
+  Quad outline{};                              ///< the page in input pixels (the whole image if not found)
   std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
   /// Named intermediate images for --debug-dir, in pipeline order.
   std::vector<std::pair<std::string, cv::Mat>> debugImages;
@@ -34,11 +40,12 @@ struct PreparedPage {
 /// Options of the page stage.
 struct PrepareOptions {
   bool keepDebugImages = false;  ///< fill PreparedPage::debugImages
+  bool findPage = true;          ///< look for a photographed sheet of paper and warp it flat
   double maxSkewDegrees = 15.0;  ///< search range of the deskewer, degrees either way
 };
 
-/// Makes a raster page upright and straight: 0/90/180/270 orientation, then skew within
-/// +/- maxSkewDegrees.
+/// Makes a raster page flat, evenly lit, upright and straight: a photographed sheet is found and
+/// warped flat, then 0/90/180/270 orientation, then skew within +/- maxSkewDegrees.
 PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options = {});
 
 /// Turns a prepared page a further `clockwise` degrees (0/90/180/270), keeping its transform.

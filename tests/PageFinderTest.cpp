@@ -1,0 +1,89 @@
+// The page finder on pages drawn with known corners on a textured table.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/page/PageFinder.h"
+#include "noticescan/page/PagePreparer.h"
+
+using namespace noticescan;
+using namespace noticescan::page;
+
+namespace {
+
+/// A 3000 x 4000 photo: wood-brown table with a stripe texture, a white sheet with text lines
+/// whose corners are `corners`.
+cv::Mat photo(const std::vector<cv::Point2f>& corners) {
+  cv::Mat image(4000, 3000, CV_8UC3, cv::Scalar(50, 90, 140));
+  for (int x = 0; x < image.cols; x += 37) cv::line(image, {x, 0}, {x + 200, image.rows}, cv::Scalar(40, 75, 120), 9);
+  cv::Mat sheet(2200, 1700, CV_8UC3, cv::Scalar(235, 240, 242));
+  for (int y = 150; y < 1200; y += 45) cv::line(sheet, {120, y}, {1500, y}, cv::Scalar(30, 30, 30), 6);
+  const std::vector<cv::Point2f> from = {{0, 0}, {1700, 0}, {1700, 2200}, {0, 2200}};
+  const cv::Mat h = cv::getPerspectiveTransform(from, corners);
+  cv::Mat mask(sheet.size(), CV_8U, cv::Scalar(255)), warpedMask;
+  cv::warpPerspective(sheet, sheet, h, image.size());
+  cv::warpPerspective(mask, warpedMask, h, image.size());
+  sheet.copyTo(image, warpedMask);
+  return image;
+}
+
+double cornerError(const Quad& found, const std::vector<cv::Point2f>& truth) {
+  double worst = 0;
+  for (std::size_t i = 0; i < 4; ++i) worst = std::max(worst, std::hypot(found[i].x - truth[i].x, found[i].y - truth[i].y));
+  return worst;
+}
+
+}  // namespace
+
+TEST(PageFinderTest, FindsATiltedSheetWithinOnePercentOfTheDiagonal) {
+  const std::vector<std::vector<cv::Point2f>> cases = {
+      {{500, 600}, {2400, 500}, {2600, 3500}, {350, 3600}},  // turned a little
+      {{800, 700}, {2200, 700}, {2700, 3400}, {300, 3400}},  // strong perspective: top edge far away
+      {{300, 300}, {2700, 300}, {2700, 3700}, {300, 3700}},  // square on
+  };
+  const double diagonal = std::hypot(3000.0, 4000.0);
+  for (const auto& corners : cases) {
+    const auto found = findPage(photo(corners));
+    ASSERT_TRUE(found.has_value());
+    EXPECT_LT(cornerError(found->corners, corners), 0.01 * diagonal);
+    EXPECT_FALSE(found->cutByFrame);
+  }
+}
+
+TEST(PageFinderTest, ReportsASheetCutByTheFrame) {
+  const auto found = findPage(photo({{400, 500}, {2600, 450}, {2800, 5200}, {200, 5300}}));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(found->cutByFrame);
+}
+
+TEST(PageFinderTest, NoPageOnAPlainScan) {
+  cv::Mat scan(3300, 2550, CV_8UC1, cv::Scalar(245));
+  for (int y = 200; y < 3000; y += 60) cv::line(scan, {150, y}, {2400, y}, cv::Scalar(20), 5);
+  EXPECT_FALSE(findPage(scan).has_value());
+}
+
+TEST(PageFinderTest, PreparedPhotoIsFlatAndMapsBackToThePhoto) {
+  const std::vector<cv::Point2f> corners = {{500, 600}, {2400, 500}, {2600, 3500}, {350, 3600}};
+  const PreparedPage prepared = preparePage(photo(corners));
+  ASSERT_TRUE(prepared.flattened);
+  EXPECT_EQ(prepared.rotation, 0);
+  // The flat page's corners go back to the sheet's corners in the photo.
+  const Point topLeft = apply(prepared.toInput, Point{0, 0});
+  const Point bottomRight = apply(prepared.toInput, Point{static_cast<double>(prepared.gray.cols),
+                                                          static_cast<double>(prepared.gray.rows)});
+  EXPECT_LT(std::hypot(topLeft.x - 500, topLeft.y - 600), 50);
+  EXPECT_LT(std::hypot(bottomRight.x - 2600, bottomRight.y - 3500), 50);
+}
+
+TEST(PageFinderTest, EvenOutLightRemovesAShadow) {
+  cv::Mat page(1000, 800, CV_8UC1, cv::Scalar(230));
+  page(cv::Rect(0, 0, 400, 1000)) = cv::Scalar(130);  // half the sheet in shadow
+  for (int y = 100; y < 900; y += 50) cv::line(page, {50, y}, {750, y}, cv::Scalar(20), 3);
+  const cv::Mat even = evenOutLight(page);
+  // Blank paper in the shadow and in the light end up alike.
+  EXPECT_NEAR(even.at<std::uint8_t>(125, 200), even.at<std::uint8_t>(125, 600), 20);
+  // Text stays dark.
+  EXPECT_LT(even.at<std::uint8_t>(100, 200), 140);
+}
