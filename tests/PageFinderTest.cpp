@@ -7,6 +7,7 @@
 
 #include "noticescan/page/PageFinder.h"
 #include "noticescan/page/PagePreparer.h"
+#include "noticescan/page/Quality.h"
 
 using namespace noticescan;
 using namespace noticescan::page;
@@ -86,4 +87,19 @@ TEST(PageFinderTest, EvenOutLightRemovesAShadow) {
   EXPECT_NEAR(even.at<std::uint8_t>(125, 200), even.at<std::uint8_t>(125, 600), 20);
   // Text stays dark.
   EXPECT_LT(even.at<std::uint8_t>(100, 200), 140);
+}
+
+TEST(QualityTest, BlurLowersSharpnessBelowTheWarningLine) {
+  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(240));
+  for (int i = 0; i < 40; ++i) {
+    cv::putText(page, "Receipt Number IOE0912345678 Notice Date 01/18/2024", cv::Point(150, 300 + 60 * i),
+                cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(20), 2, cv::LINE_AA);
+  }
+  cv::Mat blurred;
+  cv::GaussianBlur(page, blurred, cv::Size(0, 0), 6);
+  const PageQuality crisp = measureQuality(page);
+  const PageQuality soft = measureQuality(blurred);
+  EXPECT_GE(crisp.sharpness, kLowSharpness);
+  EXPECT_LT(soft.sharpness, kLowSharpness);
+  EXPECT_GT(crisp.contrast, kLowContrast);
 }

@@ -203,6 +203,31 @@ def score(docs, outputs, found_of, status_of, seconds_of):
             "by_category": {c: t.summary() for c, t in sorted(by_category.items())}}
 
 
+def outline_errors(docs, outputs):
+    """For photos whose sheet is wholly in frame: how far the reported outline's corners are from
+    the true ones, as a share of the page's diagonal (mean of the four corners, each matched to the
+    nearest reported corner)."""
+    errors = []
+    for doc in docs:
+        if not doc.get("page_in_frame"):
+            continue
+        out = outputs.get(doc["file"], {})
+        pages = out.get("pages") or []
+        if len(pages) < doc["notice_page"]:
+            continue
+        found = pages[doc["notice_page"] - 1]["outline"]
+        truth = doc["page_corners"]
+        diagonal = max(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5 for a in truth for b in truth)
+        mean = sum(min(((t[0] - f[0]) ** 2 + (t[1] - f[1]) ** 2) ** 0.5 for f in found) for t in truth) / 4
+        errors.append(mean / diagonal)
+    if not errors:
+        return None
+    errors.sort()
+    return {"photos": len(errors), "median_corner_error": round(statistics.median(errors), 4),
+            "within_1_percent": round(sum(e <= 0.01 for e in errors) / len(errors), 4),
+            "worst": round(errors[-1], 4)}
+
+
 def scanner_found(out):
     return {(f["type"], f["value"]) for f in out.get("fields", [])}
 
@@ -262,6 +287,11 @@ def markdown(report):
               "", "| confidence | fields | mean confidence | share correct |", "|---|---|---|---|"]
     for bin_ in c["bins"]:
         lines.append(f"| {bin_['bin']} | {bin_['n']} | {bin_['mean_confidence']} | {bin_['accuracy']} |")
+    o = s.get("outline")
+    if o:
+        lines += ["", "### Page outline on photos with the whole sheet in frame", "",
+                  f"{o['photos']} photos: median corner error {pct(o['median_corner_error'])}% of the page diagonal; "
+                  f"{pct(o['within_1_percent'])}% of photos within 1%; worst {pct(o['worst'])}%."]
     return "\n".join(lines) + "\n"
 
 
@@ -296,6 +326,7 @@ def main():
             if (f["type"], f["value"]) not in ignored(doc):
                 pairs.append((f["confidence"], (f["type"], f["value"]) in truth))
     scanner["calibration"] = calibration(pairs)
+    scanner["outline"] = outline_errors(docs, outputs)
     scanner["wall_s"] = round(time.monotonic() - started, 1)
 
     report = {"corpus": str(args.corpus), "split": args.split, "docs": len(docs),

@@ -13,6 +13,7 @@
 #include "noticescan/load/Loader.h"
 #include "noticescan/ocr/OcrEngine.h"
 #include "noticescan/page/PagePreparer.h"
+#include "noticescan/page/Quality.h"
 #include "noticescan/util/Sha256.h"
 
 namespace noticescan {
@@ -65,6 +66,26 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
                 0.8 * scale, colour, static_cast<int>(2 * scale));
   }
   return out;
+}
+
+/// Tells a person what to do when a photo is too poor to trust.
+void addQualityWarnings(const page::PreparedPage& prepared, const page::PageQuality& quality, int page,
+                        std::vector<Warning>& warnings) {
+  if (prepared.cameraFrame && !prepared.flattened) {
+    warnings.push_back({"page_not_found", page,
+                        "could not find the edges of the page: lay the notice on a darker, plain surface "
+                        "with all four corners in view and retake the photo"});
+  }
+  if (prepared.flattened && prepared.pageAreaShare < page::kSmallPageShare) {
+    warnings.push_back({"too_small", page, "the page is small in the photo: move closer so the notice fills the frame"});
+  }
+  if (quality.sharpness < page::kLowSharpness) {
+    warnings.push_back({"low_sharpness", page,
+                        "the image is blurry: retake the photo closer, hold the phone still and let it focus"});
+  }
+  if (quality.contrast < page::kLowContrast) {
+    warnings.push_back({"low_contrast", page, "the page is too faded or dark: retake the photo in better light"});
+  }
 }
 
 }  // namespace
@@ -156,6 +177,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
       page::Transform toSource = page::Transform::eye();
       std::vector<Word> words;
       std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
+      double qualityFactor = 1.0;
       if (loaded.hasTextLayer) {
         report.textSource = TextSource::TextLayer;
         words = std::move(loaded.words);
@@ -179,6 +201,11 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
         }
         toSource = loaded.toSource * prepared.toInput;
         report.outline = page::apply(loaded.toSource, prepared.outline);
+        const page::PageQuality quality = page::measureQuality(prepared.gray);
+        report.sharpness = quality.sharpness;
+        report.contrast = quality.contrast;
+        addQualityWarnings(prepared, quality, pageNumber, result.warnings);
+        qualityFactor = quality.sharpness < page::kLowSharpness ? 0.5 + quality.sharpness : 1.0;
 
         t = Clock::now();
         words = engine().recognize(prepared.gray);
@@ -199,6 +226,8 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
 
       t = Clock::now();
       extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
+      // A blurred photo's readings deserve less trust than the words alone suggest.
+      for (Field& field : extraction.fields) field.confidence *= qualityFactor;
       if (debugPage) {
         int step = 1;
         for (const auto& [name, image] : debugPage->debugImages) {

@@ -77,6 +77,8 @@ struct PageReport {
   double skewDegrees = 0;      ///< residual skew removed after rotation; positive = counter-clockwise text
   Quad outline{};              ///< the page's area in source coordinates
   std::optional<double> ocrConfidence;  ///< mean word confidence 0..1 (OCR pages only)
+  std::optional<double> sharpness;      ///< 0..1, OCR pages only (page/Quality.h)
+  std::optional<double> contrast;       ///< 0..1, OCR pages only
 };
 
 /// Facts about the whole document.

@@ -51,6 +51,8 @@ int cornersInside(const Drawn& d, double dpi, const cv::Matx33d& pageToImage, cv
 
 struct Written {
   std::string format;
+  nlohmann::ordered_json pageCorners;  ///< photos: the sheet's corners in the (upright) photo's pixels
+  bool pageInFrame = false;
   std::vector<Drawn> drawn;
   std::vector<Drawn> partial;  ///< cut by the frame's edge: neither required nor an error if found
 };
@@ -121,6 +123,14 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
     const cv::Mat page = renderRaster(doc, doc.noticePage, dpi, true, &all);
     const bool topHalf = rng.chance(0.3);
     const Photo photo = phonePhoto(page, rng, topHalf);
+    w.pageCorners = nlohmann::ordered_json::array();
+    w.pageInFrame = true;
+    for (const auto& [x, y] : {std::pair{0, 0}, {page.cols, 0}, {page.cols, page.rows}, {0, page.rows}}) {
+      const cv::Vec3d p = photo.pageToImage * cv::Vec3d(x, y, 1);
+      const double u = p[0] / p[2], v = p[1] / p[2];
+      w.pageCorners.push_back({std::round(u * 10) / 10, std::round(v * 10) / 10});
+      w.pageInFrame = w.pageInFrame && u >= 0 && v >= 0 && u < photo.image.cols && v < photo.image.rows;
+    }
     for (const Drawn& d : all) {
       const int inside = cornersInside(d, dpi, photo.pageToImage, photo.image.size());
       if (inside == 4) w.drawn.push_back(d);
@@ -188,6 +198,10 @@ int writeCorpus(const CorpusOptions& options) {
                                    {"notice_page", doc.noticePage},
                                    {"fields", truthFields(written.drawn, doc.noticePage)},
                                    {"partial_fields", truthFields(written.partial, doc.noticePage)}};
+    if (!written.pageCorners.is_null()) {
+      line["page_corners"] = written.pageCorners;
+      line["page_in_frame"] = written.pageInFrame;
+    }
     truth << line.dump() << "\n";
     std::cerr << "\r" << i + 1 << "/" << options.count << std::flush;
   }

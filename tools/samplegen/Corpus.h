@@ -13,7 +13,8 @@ struct CorpusOptions {
 
 /// Writes DIR/NNNN-category.ext for every document and DIR/truth.jsonl (one line each: file,
 /// split, category, template, format, pages, notice_page, fields with page and box in points, and
-/// partial_fields: identifiers cut by a photo's edge, which scoring neither requires nor penalises).
+/// partial_fields: identifiers cut by a photo's edge, which scoring neither requires nor penalises;
+/// for photos, page_corners in the upright photo's pixels and page_in_frame).
 int writeCorpus(const CorpusOptions& options);
 
 /// The degradation categories, in the order documents take them.

@@ -123,7 +123,7 @@ Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, st
     const Word& word = layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])];
     std::size_t j = i;
     while (j < end && segment.charWord[j] == slot) ++j;
-    const double n = std::max<std::size_t>(1, word.text.size());
+    const double n = static_cast<double>(std::max<std::size_t>(1, word.text.size()));
     const double first = segment.charInWord[i];
     const double last = segment.charInWord[j - 1] + 1;
     Rect part{word.box.x + word.box.width * first / n, word.box.y, word.box.width * (last - first) / n,

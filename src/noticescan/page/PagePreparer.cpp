@@ -76,6 +76,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
     gray = image;
   }
   const double w = image.cols, h = image.rows;
+  out.cameraFrame = std::max(image.cols, image.rows) > kReduceAbove;
   out.outline = {Point{0, 0}, Point{w, 0}, Point{w, h}, Point{0, h}};
 
   // A photographed sheet: warp its outline to a flat rectangle and even out the light. Everything
@@ -105,6 +106,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
     }
     gray = evenOutLight(flat);
     out.flattened = true;
+    out.pageAreaShare = found->areaShare;
     out.outline = found->corners;
     if (options.keepDebugImages) out.debugImages.emplace_back("cleaned", gray);
   } else {

@@ -31,6 +31,8 @@ struct PreparedPage {
   double skewConfidence = 0;                   ///< Leptonica's confidence of the skew angle
   bool orientationSure = false;                ///< false: ask the OCR engine (turnPage) before reading
   bool flattened = false;                      ///< a photographed page was found and warped flat
+  double pageAreaShare = 1.0;                  ///< share of the frame the found page covers
+  bool cameraFrame = false;                    ///< the input is the size of a camera frame
   Quad outline{};                              ///< the page in input pixels (the whole image if not found)
   std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
   /// Named intermediate images for --debug-dir, in pipeline order.

@@ -65,6 +65,8 @@ json toJson(const ScanResult& result, const ReportOptions& options) {
                      {"rotation", p.rotation},
                      {"skew_degrees", round1(p.skewDegrees)},
                      {"outline", quadJson(p.outline)},
+                     {"sharpness", p.sharpness ? json(round3(*p.sharpness)) : json(nullptr)},
+                     {"contrast", p.contrast ? json(round3(*p.contrast)) : json(nullptr)},
                      {"ocr_confidence", p.ocrConfidence ? json(round3(*p.ocrConfidence)) : json(nullptr)}});
   }
   out["pages"] = std::move(pages);
