@@ -82,4 +82,7 @@ TEST(SamplesDirectoryTest, HasEveryKindTheFoundationPromises) {
   EXPECT_TRUE(has("scanned.pdf"));
   EXPECT_TRUE(has("skewed"));
   EXPECT_TRUE(has("sideways"));
+  EXPECT_TRUE(has("photo-perspective-shadow"));
+  EXPECT_TRUE(has("photo-exif-sideways"));
+  EXPECT_TRUE(has(".heic"));
 }

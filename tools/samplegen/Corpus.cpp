@@ -36,8 +36,8 @@ cv::Mat speckle(cv::Mat page, Rng& rng, double density) {
   return page;
 }
 
-/// How much of a drawn box (points) lands inside the photo frame once mapped: 4 corners inside
-/// is visible, none is gone, anything between is cut by the frame's edge.
+}  // namespace
+
 int cornersInside(const Drawn& d, double dpi, const cv::Matx33d& pageToImage, cv::Size frame) {
   const double s = dpi / 72.0;
   int inside = 0;
@@ -48,6 +48,8 @@ int cornersInside(const Drawn& d, double dpi, const cv::Matx33d& pageToImage, cv
   }
   return inside;
 }
+
+namespace {
 
 struct Written {
   std::string format;
@@ -121,8 +123,9 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
     const double dpi = 250;
     std::vector<Drawn> all;
     const cv::Mat page = renderRaster(doc, doc.noticePage, dpi, true, &all);
-    const bool topHalf = rng.chance(0.3);
-    const Photo photo = phonePhoto(page, rng, topHalf);
+    PhotoOptions photoOptions;
+    photoOptions.topHalfOnly = rng.chance(0.3);
+    const Photo photo = phonePhoto(page, rng, photoOptions);
     w.pageCorners = nlohmann::ordered_json::array();
     w.pageInFrame = true;
     for (const auto& [x, y] : {std::pair{0, 0}, {page.cols, 0}, {page.cols, page.rows}, {0, page.rows}}) {

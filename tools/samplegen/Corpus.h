@@ -3,7 +3,15 @@
 #include <cstdint>
 #include <filesystem>
 
+#include <opencv2/core.hpp>
+
+#include "NoticeRenderer.h"
+
 namespace samplegen {
+
+/// How much of a drawn box (points, on a page rendered at `dpi`) lands inside a photo frame once
+/// mapped by `pageToImage`: 4 corners inside is visible, none is gone, between is cut by the edge.
+int cornersInside(const Drawn& d, double dpi, const cv::Matx33d& pageToImage, cv::Size frame);
 
 struct CorpusOptions {
   std::filesystem::path dir;

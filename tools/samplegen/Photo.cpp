@@ -18,9 +18,10 @@ cv::Mat smoothNoise(cv::Size size, int cellsX, int cellsY, Rng& rng) {
   return big;
 }
 
-cv::Mat background(cv::Size size, Rng& rng) {
+cv::Mat background(cv::Size size, Rng& rng, bool paleTable) {
   cv::Mat out(size, CV_32FC3);
-  const int kind = rng.uniform(0, 3);
+  int kind = rng.uniform(0, 3);
+  if (!paleTable && kind == 2) kind = 0;
   cv::Vec3f base;
   switch (kind) {
     case 0: base = {40, 80, 130}; break;     // wood, BGR
@@ -110,7 +111,7 @@ cv::Mat foldAndBend(const cv::Mat& page, Rng& rng) {
 
 }  // namespace
 
-Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, bool topHalfOnly) {
+Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, const PhotoOptions& options) {
   cv::Mat page;
   if (pageIn.channels() == 1) {
     cv::cvtColor(pageIn, page, cv::COLOR_GRAY2BGR);
@@ -120,11 +121,11 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, bool topHalfOnly) {
   const std::vector<cv::Size> frames = {{3024, 4032}, {3000, 4000}, {2448, 3264}};
   const cv::Size frame = rng.pick(frames);
 
-  cv::Mat photo = background(frame, rng);
+  cv::Mat photo = background(frame, rng, options.paleTable);
   const std::vector<cv::Point2f> from = {{0, 0}, {static_cast<float>(page.cols), 0},
                                          {static_cast<float>(page.cols), static_cast<float>(page.rows)},
                                          {0, static_cast<float>(page.rows)}};
-  const std::vector<cv::Point2f> to = pageQuad(page.size(), frame, rng, topHalfOnly);
+  const std::vector<cv::Point2f> to = pageQuad(page.size(), frame, rng, options.topHalfOnly);
   const cv::Mat h = cv::getPerspectiveTransform(from, to);
 
   cv::Mat pageF;
@@ -170,7 +171,7 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, bool topHalfOnly) {
   photo = photo.mul(light3);
 
   // Optics: defocus or hand shake, then sensor noise.
-  const double blurKind = rng.real(0, 1);
+  const double blurKind = options.heavyBlur ? rng.real(0, 1) : 1.0;
   if (blurKind < 0.45) {
     cv::GaussianBlur(photo, photo, cv::Size(0, 0), rng.real(1.0, 2.4));
   } else if (blurKind < 0.75) {

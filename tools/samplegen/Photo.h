@@ -13,9 +13,16 @@ struct Photo {
   cv::Matx33d pageToImage;  ///< page pixels -> photo pixels
 };
 
-/// Photographs `page` (BGR or gray, upright). `topHalfOnly` frames the upper part of the page
-/// and lets the rest fall outside the picture.
-Photo phonePhoto(const cv::Mat& page, Rng& rng, bool topHalfOnly);
+/// Which of a photo's difficulties may be drawn (all of them in the corpus; a sample that tests
+/// one thing leaves out the others).
+struct PhotoOptions {
+  bool topHalfOnly = false;   ///< frame the upper part of the page, the rest outside the picture
+  bool heavyBlur = true;      ///< defocus and hand-shake blur (else only the lens's slight softness)
+  bool paleTable = true;      ///< a white table, barely darker than the paper
+};
+
+/// Photographs `page` (BGR or gray, upright).
+Photo phonePhoto(const cv::Mat& page, Rng& rng, const PhotoOptions& options);
 
 /// A screenshot of a PDF viewer showing `page` (BGR): grey viewer background, a toolbar.
 cv::Mat viewerScreenshot(const cv::Mat& page, Rng& rng, cv::Matx33d& pageToImage);

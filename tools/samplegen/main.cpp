@@ -16,7 +16,9 @@
 
 #include "Corpus.h"
 #include "Degrade.h"
+#include "Heif.h"
 #include "Output.h"
+#include "Photo.h"
 
 namespace fs = std::filesystem;
 using namespace samplegen;
@@ -41,6 +43,35 @@ std::vector<Drawn> scanPages(const Document& d, double dpi, const std::function<
   Rng rng(d.seed);
   std::vector<Drawn> drawn;
   for (int i = 1; i <= d.pages; ++i) pages.push_back(look(renderRaster(d, i, dpi, false, &drawn), rng));
+  return drawn;
+}
+
+enum class PhotoFormat { Jpeg, JpegSideways, Heic };
+
+/// A phone photo of the notice page; the truth is what is wholly in the frame.
+/// Samples test one thing each, so they leave out the photo difficulties they are not about
+/// (heavy blur, a white table); the corpus has all of them.
+std::vector<Drawn> photoSample(const Document& d, const fs::path& path, PhotoFormat format) {
+  Rng rng(d.seed);
+  std::vector<Drawn> all;
+  const double dpi = 250;
+  const cv::Mat page = renderRaster(d, d.noticePage, dpi, true, &all);
+  PhotoOptions options;
+  options.heavyBlur = false;
+  options.paleTable = false;
+  const Photo photo = phonePhoto(page, rng, options);
+  std::vector<Drawn> drawn;
+  for (const Drawn& field : all) {
+    if (cornersInside(field, dpi, photo.pageToImage, photo.image.size()) == 4) drawn.push_back(field);
+  }
+  std::string error;
+  switch (format) {
+    case PhotoFormat::Jpeg: writeBytes(path, encodeJpeg(photo.image, 85)); break;
+    case PhotoFormat::JpegSideways: writeBytes(path, encodeJpeg(quarterTurn(photo.image, 270), 85, 6)); break;
+    case PhotoFormat::Heic:
+      if (!writeHeic(photo.image, path.string(), 50, error)) throw std::runtime_error("HEIC: " + error);
+      break;
+  }
   return drawn;
 }
 
@@ -108,6 +139,18 @@ int writeSamples(const fs::path& dir) {
          writeBytes(p, encodeJpeg(pages[0], 88, 6));
          return drawn;
        }},
+      {"photo-perspective-shadow.jpg", Template::Receipt, 909, 1, 1,
+       "12 MP phone photo: the page on a table in perspective, creased, with a soft shadow and uneven light, "
+       "slight lens softness, JPEG quality 85",
+       "page detection, flattening and lighting correction",
+       [](const Document& d, const fs::path& p) { return photoSample(d, p, PhotoFormat::Jpeg); }},
+      {"photo-exif-sideways.jpg", Template::Approval, 1010, 1, 1,
+       "phone photo of an approval notice stored sideways with EXIF orientation 6, JPEG quality 85",
+       "EXIF orientation of a photo; flattening on security paper",
+       [](const Document& d, const fs::path& p) { return photoSample(d, p, PhotoFormat::JpegSideways); }},
+      {"photo-iphone.heic", Template::Receipt, 1111, 1, 1, "phone photo saved as HEIC (HEVC, quality 50)",
+       "HEIC decoding through libheif",
+       [](const Document& d, const fs::path& p) { return photoSample(d, p, PhotoFormat::Heic); }},
       {"negative-letter.pdf", Template::Negative, 808, 1, 1,
        "born-digital letter with phone numbers, ZIP+4, P.O. box, fees and form editions but no identifier",
        "distractors only: nothing must be reported",

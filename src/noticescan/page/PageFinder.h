@@ -31,4 +31,5 @@ cv::Size flatSize(const Quad& corners, int minHeight = 2200, int maxHeight = 330
 /// Evens out lighting and shadows: divides a gray page by an estimate of its blank paper.
 cv::Mat evenOutLight(const cv::Mat& gray);
 
+
 }  // namespace noticescan::page

@@ -167,7 +167,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   out.rotation = quarter;
   out.gray = upright;
   out.toInput = (forward * base).inv();
-  if (options.keepDebugImages) out.debugImages.emplace_back("upright", upright);
+  if (options.keepDebugImages) out.debugImages.emplace_back("upright", out.gray);
   return out;
 }
 
