@@ -9,23 +9,6 @@
 namespace noticescan::load {
 namespace {
 
-class HeifImage final : public Document {
- public:
-  explicit HeifImage(cv::Mat image) : image_(std::move(image)) {}
-  std::string kind() const override { return "image"; }
-  int pageCount() const override { return 1; }
-  LoadedPage page(int) override {
-    LoadedPage page;
-    page.image = image_;
-    page.sourceWidth = image_.cols;
-    page.sourceHeight = image_.rows;
-    return page;
-  }
-
- private:
-  cv::Mat image_;
-};
-
 void check(const heif_error& error, const char* what) {
   if (error.code != heif_error_Ok) {
     throw LoadError(ErrorCode::Unreadable, std::string("the HEIC/HEIF photo cannot be read (") + what + ": " +
@@ -67,7 +50,7 @@ std::unique_ptr<Document> openHeif(std::string_view bytes, const ScanOptions& op
     auto* dst = bgr.ptr<cv::Vec3b>(y);
     for (int x = 0; x < width; ++x) dst[x] = cv::Vec3b(src[3 * x + 2], src[3 * x + 1], src[3 * x]);
   }
-  return std::make_unique<HeifImage>(std::move(bgr));
+  return singleImageDocument(std::move(bgr));
 }
 
 }  // namespace noticescan::load

@@ -22,7 +22,8 @@ cv::Mat toGrayOrBgr(cv::Mat image) {
   return image;
 }
 
-/// Single-frame formats decoded by OpenCV, which also applies the EXIF orientation of JPEGs.
+/// One decoded frame: the formats OpenCV decodes (which applies the EXIF orientation of JPEGs)
+/// and HEIC photos.
 class SingleImage final : public Document {
  public:
   explicit SingleImage(cv::Mat image) : image_(std::move(image)) {}
@@ -131,7 +132,9 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
   }
   image = toGrayOrBgr(std::move(image));
   checkPixels(image, options);
-  return std::make_unique<SingleImage>(std::move(image));
+  return singleImageDocument(std::move(image));
 }
+
+std::unique_ptr<Document> singleImageDocument(cv::Mat image) { return std::make_unique<SingleImage>(std::move(image)); }
 
 }  // namespace noticescan::load

@@ -58,6 +58,8 @@ class Document {
 std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions& options);
 
 std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const ScanOptions& options);
+/// A one-page document holding an already decoded 8-bit gray or BGR image.
+std::unique_ptr<Document> singleImageDocument(cv::Mat image);
 std::unique_ptr<Document> openPdf(std::string_view bytes, const ScanOptions& options);
 std::unique_ptr<Document> openHeif(std::string_view bytes, const ScanOptions& options);
 
