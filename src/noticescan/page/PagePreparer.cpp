@@ -64,6 +64,98 @@ cv::Mat rotateQuarter(const cv::Mat& image, int clockwise) {
   return out;
 }
 
+/// The image to draw a found outline on, in colour.
+cv::Mat colourCopy(const cv::Mat& image) {
+  cv::Mat out;
+  if (image.channels() == 3) return image.clone();
+  cv::cvtColor(image, out, cv::COLOR_GRAY2BGR);
+  return out;
+}
+
+/// Step 1. A photographed sheet is warped flat and its light evened out; a camera frame with no
+/// sheet found is reduced to a working size. Returns the map from the input to the result.
+Transform flattenPhoto(const cv::Mat& image, cv::Mat& gray, const PrepareOptions& options, PreparedPage& out) {
+  const std::optional<FoundPage> found = options.findPage ? findPage(image) : std::nullopt;
+  if (!found) {
+    if (options.keepDebugImages) out.debugImages.emplace_back("input", gray);
+    if (std::max(gray.cols, gray.rows) <= kReduceAbove) return Transform::eye();
+    const double s = kMaxWorkingSide / static_cast<double>(std::max(gray.cols, gray.rows));
+    cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
+    return Transform(s, 0, 0, 0, s, 0, 0, 0, 1);
+  }
+  const cv::Size size = flatSize(found->corners);
+  std::vector<cv::Point2f> from, to = {{0, 0}, {static_cast<float>(size.width), 0},
+                                       {static_cast<float>(size.width), static_cast<float>(size.height)},
+                                       {0, static_cast<float>(size.height)}};
+  for (const Point& p : found->corners) from.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+  const Transform warp(cv::getPerspectiveTransform(from, to));
+  cv::Mat flat;
+  cv::warpPerspective(gray, flat, cv::Mat(warp), size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  if (options.keepDebugImages) {
+    cv::Mat shown = colourCopy(image);
+    std::vector<cv::Point> poly;
+    for (const Point& p : found->corners) poly.emplace_back(static_cast<int>(p.x), static_cast<int>(p.y));
+    cv::polylines(shown, poly, true, cv::Scalar(0, 200, 0), std::max(3, image.cols / 400), cv::LINE_AA);
+    out.debugImages.emplace_back("outline", shown);
+    out.debugImages.emplace_back("flattened", flat);
+  }
+  gray = evenOutLight(flat);
+  out.flattened = true;
+  out.pageAreaShare = found->areaShare;
+  out.outline = found->corners;
+  if (options.keepDebugImages) out.debugImages.emplace_back("cleaned", gray);
+  return warp;
+}
+
+/// Step 2. Text lines across or down the page, then the skew removed. Returns the map from
+/// `gray` to `upright`; sets out.rotation (0 or 90), out.skewDegrees, out.skewConfidence.
+Transform straighten(const cv::Mat& gray, double analysisScale, const PrepareOptions& options, cv::Mat& upright,
+                     PreparedPage& out) {
+  cv::Mat small;
+  cv::resize(gray, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
+  util::PixPtr binary = binarise(small);
+  // Whichever axis gives the sharper skew peak is the one the text lines run along.
+  const SkewEstimate across = findSkew(binary.get(), options.maxSkewDegrees);
+  util::PixPtr turned(pixRotate90(binary.get(), 1));
+  const SkewEstimate down = findSkew(turned.get(), options.maxSkewDegrees);
+  const bool sideways = down.score > across.score * 1.5 && down.confidence >= kMinSkewConfidence;
+  const SkewEstimate skew = sideways ? down : across;
+  out.rotation = sideways ? 90 : 0;
+
+  Transform forward = quarterTurns(out.rotation, gray.cols, gray.rows);
+  upright = rotateQuarter(gray, out.rotation);
+  out.skewConfidence = skew.confidence;
+  if (skew.confidence >= kMinSkewConfidence && std::abs(skew.angle) >= kMinSkewDegrees) {
+    Transform deskew;
+    // Leptonica's angle is the clockwise turn that straightens the text.
+    upright = rotateExpanded(upright, -skew.angle, deskew);
+    forward = deskew * forward;
+    out.skewDegrees = skew.angle;
+  } else if (skew.confidence < kMinSkewConfidence) {
+    out.warnings.push_back({"skew_uncertain", 0,
+                            "could not measure the page's skew reliably; the page was not straightened"});
+  }
+  return forward;
+}
+
+/// Step 3. Up or down: Leptonica compares ascenders and descenders of roman text. Only a sure
+/// verdict is taken (out.orientationSure); otherwise the caller asks the OCR engine (turnPage).
+Transform settleUpDown(cv::Mat& upright, double analysisScale, PreparedPage& out) {
+  cv::Mat small;
+  cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
+  util::PixPtr binary = binarise(small);
+  l_float32 upConfidence = 0;
+  if (pixUpDownDetect(binary.get(), &upConfidence, 0, 0, 0) != 0 || std::abs(upConfidence) < kSureUpDownConfidence) {
+    return Transform::eye();
+  }
+  out.orientationSure = true;
+  if (upConfidence > 0) return Transform::eye();
+  const Transform flip = quarterTurns(180, upright.cols, upright.rows);
+  upright = rotateQuarter(upright, 180);
+  out.rotation = (out.rotation + 180) % 360;
+  return flip;
+}
+
 }  // namespace
 
 PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
@@ -79,94 +171,14 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   out.cameraFrame = std::max(image.cols, image.rows) > kReduceAbove;
   out.outline = {Point{0, 0}, Point{w, 0}, Point{w, h}, Point{0, h}};
 
-  // A photographed sheet: warp its outline to a flat rectangle and even out the light. Everything
-  // after works on the flat page; `base` maps the input to it.
-  Transform base = Transform::eye();
-  const std::optional<FoundPage> found = options.findPage ? findPage(image) : std::nullopt;
-  if (found) {
-    const cv::Size size = flatSize(found->corners);
-    std::vector<cv::Point2f> from, to = {{0, 0}, {static_cast<float>(size.width), 0},
-                                         {static_cast<float>(size.width), static_cast<float>(size.height)},
-                                         {0, static_cast<float>(size.height)}};
-    for (const Point& p : found->corners) from.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
-    base = Transform(cv::getPerspectiveTransform(from, to));
-    cv::Mat flat;
-    cv::warpPerspective(gray, flat, cv::Mat(base), size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-    if (options.keepDebugImages) {
-      cv::Mat shown = image.channels() == 3 ? image.clone() : [&] {
-        cv::Mat c;
-        cv::cvtColor(image, c, cv::COLOR_GRAY2BGR);
-        return c;
-      }();
-      std::vector<cv::Point> poly;
-      for (const Point& p : found->corners) poly.emplace_back(static_cast<int>(p.x), static_cast<int>(p.y));
-      cv::polylines(shown, poly, true, cv::Scalar(0, 200, 0), std::max(3, image.cols / 400), cv::LINE_AA);
-      out.debugImages.emplace_back("outline", shown);
-      out.debugImages.emplace_back("flattened", flat);
-    }
-    gray = evenOutLight(flat);
-    out.flattened = true;
-    out.pageAreaShare = found->areaShare;
-    out.outline = found->corners;
-    if (options.keepDebugImages) out.debugImages.emplace_back("cleaned", gray);
-  } else {
-    if (options.keepDebugImages) out.debugImages.emplace_back("input", gray);
-    if (std::max(gray.cols, gray.rows) > kReduceAbove) {
-      const double s = kMaxWorkingSide / static_cast<double>(std::max(gray.cols, gray.rows));
-      cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
-      base = Transform(s, 0, 0, 0, s, 0, 0, 0, 1);
-    }
-  }
+  const Transform flatten = flattenPhoto(image, gray, options, out);
+  const double analysisScale = std::min(1.0, kAnalysisLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
+  cv::Mat upright;
+  const Transform turnAndDeskew = straighten(gray, analysisScale, options, upright, out);
+  const Transform upDown = settleUpDown(upright, analysisScale, out);
 
-  const double scale = std::min(1.0, kAnalysisLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
-  cv::Mat small;
-  cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  util::PixPtr binary = binarise(small);
-
-  // Text lines run either across or down the page: whichever axis gives the sharper skew peak.
-  SkewEstimate across = findSkew(binary.get(), options.maxSkewDegrees);
-  util::PixPtr turned(pixRotate90(binary.get(), 1));
-  SkewEstimate down = findSkew(turned.get(), options.maxSkewDegrees);
-  int quarter = 0;
-  SkewEstimate skew = across;
-  if (down.score > across.score * 1.5 && down.confidence >= kMinSkewConfidence) {
-    quarter = 90;
-    skew = down;
-  }
-
-  Transform forward = quarterTurns(quarter, gray.cols, gray.rows);
-  cv::Mat upright = rotateQuarter(gray, quarter);
-  out.skewConfidence = skew.confidence;
-  if (skew.confidence >= kMinSkewConfidence && std::abs(skew.angle) >= kMinSkewDegrees) {
-    Transform deskew;
-    // Leptonica's angle is the clockwise turn that straightens the text.
-    upright = rotateExpanded(upright, -skew.angle, deskew);
-    forward = deskew * forward;
-    out.skewDegrees = skew.angle;
-  } else if (skew.confidence < kMinSkewConfidence) {
-    out.warnings.push_back({"skew_uncertain", 0,
-                            "could not measure the page's skew reliably; the page was not straightened"});
-  }
-
-  // Up or down: Leptonica compares ascenders and descenders of roman text. It is only trusted
-  // when it is sure; otherwise the caller asks the OCR engine.
-  cv::Mat smallUpright;
-  cv::resize(upright, smallUpright, cv::Size(), scale, scale, cv::INTER_AREA);
-  util::PixPtr uprightBinary = binarise(smallUpright);
-  l_float32 upConfidence = 0;
-  if (pixUpDownDetect(uprightBinary.get(), &upConfidence, 0, 0, 0) == 0 &&
-      std::abs(upConfidence) >= kSureUpDownConfidence) {
-    out.orientationSure = true;
-    if (upConfidence < 0) {
-      forward = quarterTurns(180, upright.cols, upright.rows) * forward;
-      upright = rotateQuarter(upright, 180);
-      quarter = (quarter + 180) % 360;
-    }
-  }
-
-  out.rotation = quarter;
   out.gray = upright;
-  out.toInput = (forward * base).inv();
+  out.toInput = (upDown * turnAndDeskew * flatten).inv();
   if (options.keepDebugImages) out.debugImages.emplace_back("upright", out.gray);
   return out;
 }
