@@ -39,6 +39,19 @@ class TurnedPageEngine : public ScriptedEngine {
   double confidence_;
 };
 
+/// Remembers the size of the last page it was given.
+class SizeRecordingEngine : public ScriptedEngine {
+ public:
+  explicit SizeRecordingEngine(cv::Size* seen) : ScriptedEngine({}), seen_(seen) {}
+  std::vector<Word> recognize(const cv::Mat& gray) override {
+    *seen_ = gray.size();
+    return {};
+  }
+
+ private:
+  cv::Size* seen_;
+};
+
 class CrashingEngine : public ocr::OcrEngine {
  public:
   std::vector<Word> recognize(const cv::Mat&) override { throw std::runtime_error("engine exploded"); }
@@ -141,6 +154,31 @@ TEST(ScannerFakeEngineTest, ReadsEveryPageOfAMultiPageTiff) {
   EXPECT_EQ(result.document.pageCount, 3);
   EXPECT_EQ(result.pages.size(), 3u);
   EXPECT_EQ(calls, 3);
+}
+
+TEST(ScannerFakeEngineTest, LargePhotoIsDecodedReducedButReportedInFullSizePixels) {
+  const cv::Mat photo(8000, 6000, CV_8UC3, cv::Scalar(200, 200, 200));  // 48 MP
+  std::vector<unsigned char> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", photo, jpeg));
+  cv::Size seen;
+  Scanner scanner({}, std::make_unique<SizeRecordingEngine>(&seen));
+  const ScanResult result = scanner.scanBytes(std::string(jpeg.begin(), jpeg.end()), "big.jpg");
+  ASSERT_TRUE(result.ok());
+  EXPECT_LE(std::max(seen.width, seen.height), 4000);
+  EXPECT_NEAR(result.pages.at(0).outline[2].x, 6000, 1);
+  EXPECT_NEAR(result.pages.at(0).outline[2].y, 8000, 1);
+}
+
+TEST(ScannerFakeEngineTest, OversizedJpegIsRefusedFromItsHeader) {
+  const cv::Mat photo(3000, 2000, CV_8UC1, cv::Scalar(255));
+  std::vector<unsigned char> jpeg;
+  ASSERT_TRUE(cv::imencode(".jpg", photo, jpeg));
+  ScanOptions options;
+  options.maxPixelsPerPage = 5'000'000;
+  Scanner scanner(options, std::make_unique<CrashingEngine>());
+  const ScanResult result = scanner.scanBytes(std::string(jpeg.begin(), jpeg.end()), "six-mp.jpg");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, ErrorCode::TooLarge);
 }
 
 TEST(ScannerFakeEngineTest, OversizedInputIsRefusedBeforeDecoding) {

@@ -1,3 +1,5 @@
+#include <optional>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -6,6 +8,10 @@
 
 namespace noticescan::load {
 namespace {
+
+/// JPEGs with more pixels than this are decoded at a reduced size (half, or a quarter beyond four
+/// times this): 24 MP keeps a photographed letter page well above 300 dpi.
+constexpr std::uint64_t kFullDecodePixels = 24'000'000;
 
 void checkPixels(const cv::Mat& image, const ScanOptions& options) {
   const auto pixels = static_cast<std::uint64_t>(image.cols) * static_cast<std::uint64_t>(image.rows);
@@ -26,19 +32,22 @@ cv::Mat toGrayOrBgr(cv::Mat image) {
 /// and HEIC photos.
 class SingleImage final : public Document {
  public:
-  explicit SingleImage(cv::Mat image) : image_(std::move(image)) {}
+  SingleImage(cv::Mat image, double reduction) : image_(std::move(image)), reduction_(reduction) {}
   std::string kind() const override { return "image"; }
   int pageCount() const override { return 1; }
   LoadedPage page(int) override {
     LoadedPage page;
     page.image = image_;
-    page.sourceWidth = image_.cols;
-    page.sourceHeight = image_.rows;
+    // Coordinates are reported in the full-size photo's pixels even when it was decoded reduced.
+    page.sourceWidth = image_.cols * reduction_;
+    page.sourceHeight = image_.rows * reduction_;
+    page.toSource = cv::Matx33d(reduction_, 0, 0, 0, reduction_, 0, 0, 0, 1);
     return page;
   }
 
  private:
   cv::Mat image_;
+  double reduction_;
 };
 
 /// TIFF (possibly many pages, possibly fax resolution), decoded by Leptonica.
@@ -104,6 +113,25 @@ bool jpegIsComplete(std::string_view bytes) {
   return false;
 }
 
+/// Width and height from a JPEG's start-of-frame header, without decoding; nullopt if absent.
+std::optional<cv::Size> jpegSize(std::string_view bytes) {
+  std::size_t pos = 2;
+  while (pos + 9 <= bytes.size()) {
+    if (static_cast<unsigned char>(bytes[pos]) != 0xFF) return std::nullopt;
+    const auto marker = static_cast<unsigned char>(bytes[pos + 1]);
+    if (marker == 0xFF) {
+      ++pos;
+      continue;
+    }
+    const auto byteAt = [&](std::size_t i) { return static_cast<int>(static_cast<unsigned char>(bytes[i])); };
+    const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (startOfFrame) return cv::Size((byteAt(pos + 7) << 8) | byteAt(pos + 8), (byteAt(pos + 5) << 8) | byteAt(pos + 6));
+    if (marker == 0xDA) return std::nullopt;
+    pos += 2 + static_cast<std::size_t>((byteAt(pos + 2) << 8) | byteAt(pos + 3));
+  }
+  return std::nullopt;
+}
+
 bool pngIsComplete(std::string_view bytes) {
   const std::size_t tail = bytes.size() > 64 ? bytes.size() - 64 : 0;
   return bytes.find("IEND", tail) != std::string_view::npos;
@@ -118,11 +146,33 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
     throw LoadError(ErrorCode::Unreadable, std::string("the ") + formatName(format) +
                                                " image is truncated (the file ends before the image does)");
   }
+  // A JPEG is measured before it is decoded: too many pixels are refused before any allocation,
+  // and a very large photo (24-48 MP) is decoded straight to a half or quarter size by libjpeg,
+  // which is all OCR needs.
+  int decodeFlags = cv::IMREAD_ANYCOLOR;
+  double reduction = 1;
+  if (format == Format::Jpeg) {
+    if (const auto size = jpegSize(bytes)) {
+      const auto pixels = static_cast<std::uint64_t>(size->width) * static_cast<std::uint64_t>(size->height);
+      if (pixels > options.maxPixelsPerPage) {
+        throw LoadError(ErrorCode::TooLarge, "the image has " + std::to_string(pixels / 1'000'000) +
+                                                 " megapixels, more than the limit of " +
+                                                 std::to_string(options.maxPixelsPerPage / 1'000'000));
+      }
+      if (pixels > 4 * kFullDecodePixels) {
+        decodeFlags = cv::IMREAD_REDUCED_COLOR_4;
+        reduction = 4;
+      } else if (pixels > kFullDecodePixels) {
+        decodeFlags = cv::IMREAD_REDUCED_COLOR_2;
+        reduction = 2;
+      }
+    }
+  }
   cv::Mat image;
   try {
     const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,
                          const_cast<char*>(bytes.data()));
-    image = cv::imdecode(buffer, cv::IMREAD_ANYCOLOR);
+    image = cv::imdecode(buffer, decodeFlags);
   } catch (const cv::Exception&) {
     image.release();
   }
@@ -132,9 +182,11 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
   }
   image = toGrayOrBgr(std::move(image));
   checkPixels(image, options);
-  return singleImageDocument(std::move(image));
+  return singleImageDocument(std::move(image), reduction);
 }
 
-std::unique_ptr<Document> singleImageDocument(cv::Mat image) { return std::make_unique<SingleImage>(std::move(image)); }
+std::unique_ptr<Document> singleImageDocument(cv::Mat image, double reduction) {
+  return std::make_unique<SingleImage>(std::move(image), reduction);
+}
 
 }  // namespace noticescan::load

@@ -58,8 +58,9 @@ class Document {
 std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions& options);
 
 std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const ScanOptions& options);
-/// A one-page document holding an already decoded 8-bit gray or BGR image.
-std::unique_ptr<Document> singleImageDocument(cv::Mat image);
+/// A one-page document holding an already decoded 8-bit gray or BGR image; `reduction` is how many
+/// source pixels one decoded pixel stands for (2 when a large JPEG was decoded at half size).
+std::unique_ptr<Document> singleImageDocument(cv::Mat image, double reduction = 1);
 std::unique_ptr<Document> openPdf(std::string_view bytes, const ScanOptions& options);
 std::unique_ptr<Document> openHeif(std::string_view bytes, const ScanOptions& options);
 
