@@ -48,6 +48,11 @@ class DependencyError : public std::runtime_error {
 
 /// Scans notices. Not thread-safe: use one Scanner per thread. The OCR engine is created on the
 /// first page that needs OCR and reused for every later page.
+///
+/// Set OMP_THREAD_LIMIT=1 in the environment before the process starts (the OpenMP runtime reads
+/// it when it is loaded): Tesseract's own threads otherwise oversubscribe small machines, making a
+/// page several times slower. Parallelise with one Scanner per thread instead. The noticescan
+/// command line does this for itself.
 class Scanner {
  public:
   explicit Scanner(ScanOptions options = {});
