@@ -59,8 +59,8 @@ TEST_P(OrientationTest, TurnsThePageUpright) {
   const int turned = GetParam();
   const PreparedPage prepared = preparePage(quarter(textPage(), turned));
   EXPECT_EQ(prepared.rotation, (360 - turned) % 360);
-  EXPECT_EQ(prepared.gray.cols, 1275);
-  EXPECT_EQ(prepared.gray.rows, 1650);
+  // Upright: portrait again, in the page's proportions (small text may have been enlarged).
+  EXPECT_NEAR(static_cast<double>(prepared.gray.rows) / prepared.gray.cols, 1650.0 / 1275.0, 0.01);
 }
 
 INSTANTIATE_TEST_SUITE_P(QuarterTurns, OrientationTest, ::testing::Values(0, 90, 180, 270));
@@ -86,14 +86,31 @@ TEST(PagePreparerTest, BlankPageIsLeftAloneWithAWarning) {
 TEST(PagePreparerTest, TurnPageKeepsTheMapToTheInput) {
   const cv::Mat input = textPage();
   PreparedPage prepared = preparePage(input);
+  const int width = prepared.gray.cols, height = prepared.gray.rows;
   turnPage(prepared, 90);
   EXPECT_EQ(prepared.rotation, 90);
-  EXPECT_EQ(prepared.gray.cols, input.rows);
+  EXPECT_EQ(prepared.gray.cols, height);
   // The input's top-left corner is now the top-right corner of the turned page.
   const Point corner = apply(prepared.toInput, Point{static_cast<double>(prepared.gray.cols), 0});
   EXPECT_NEAR(corner.x, 0, 1.0);
   EXPECT_NEAR(corner.y, 0, 1.0);
   turnPage(prepared, 270);
   EXPECT_EQ(prepared.rotation, 0);
-  EXPECT_EQ(prepared.gray.cols, input.cols);
+  EXPECT_EQ(prepared.gray.cols, width);
+}
+
+TEST(PagePreparerTest, SmallTextIsEnlargedAndStillMapsBack) {
+  // textPage() is 150 dpi-like: its characters are about 12-15 px tall.
+  const cv::Mat input = textPage();
+  const PreparedPage small = preparePage(input);
+  EXPECT_GT(small.gray.cols, input.cols * 1.3);
+  const Point corner = apply(small.toInput, Point{static_cast<double>(small.gray.cols), static_cast<double>(small.gray.rows)});
+  EXPECT_NEAR(corner.x, input.cols, 2.0);
+  EXPECT_NEAR(corner.y, input.rows, 2.0);
+
+  // The same page at twice the size has text big enough already.
+  cv::Mat large;
+  cv::resize(input, large, cv::Size(), 2.0, 2.0, cv::INTER_LINEAR);
+  const PreparedPage big = preparePage(large);
+  EXPECT_EQ(big.gray.cols, large.cols);
 }

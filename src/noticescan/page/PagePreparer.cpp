@@ -156,6 +156,33 @@ Transform settleUpDown(cv::Mat& upright, double analysisScale, PreparedPage& out
   return flip;
 }
 
+/// Median height of character-sized ink blobs, in `upright` pixels; 0 when there is no text.
+double medianCharacterHeight(const cv::Mat& upright, double analysisScale) {
+  cv::Mat small, ink;
+  cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
+  cv::threshold(small, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  cv::Mat labels, stats, centroids;
+  const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
+  std::vector<int> heights;
+  for (int i = 1; i < n; ++i) {
+    const int hgt = stats.at<int>(i, cv::CC_STAT_HEIGHT), wid = stats.at<int>(i, cv::CC_STAT_WIDTH);
+    // Letters and digits: a few pixels tall, not much wider than tall (rules and specks excluded).
+    if (hgt >= 3 && hgt <= 80 && wid <= 3 * hgt && wid >= 1) heights.push_back(hgt);
+  }
+  if (heights.size() < 50) return 0;
+  std::nth_element(heights.begin(), heights.begin() + static_cast<std::ptrdiff_t>(heights.size() / 2), heights.end());
+  return heights[heights.size() / 2] / analysisScale;
+}
+
+/// Step 4. Small text (low-resolution scans, faxes) is enlarged to the size Tesseract reads best.
+Transform enlargeSmallText(cv::Mat& upright, double analysisScale) {
+  const double height = medianCharacterHeight(upright, analysisScale);
+  if (height <= 0 || height >= kMinCharacterHeight) return Transform::eye();
+  const double factor = std::min(kMaxEnlargement, kTargetCharacterHeight / height);
+  cv::resize(upright, upright, cv::Size(), factor, factor, cv::INTER_LINEAR);
+  return Transform(factor, 0, 0, 0, factor, 0, 0, 0, 1);
+}
+
 }  // namespace
 
 PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
@@ -176,9 +203,10 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   cv::Mat upright;
   const Transform turnAndDeskew = straighten(gray, analysisScale, options, upright, out);
   const Transform upDown = settleUpDown(upright, analysisScale, out);
+  const Transform enlarge = enlargeSmallText(upright, analysisScale);
 
   out.gray = upright;
-  out.toInput = (upDown * turnAndDeskew * flatten).inv();
+  out.toInput = (enlarge * upDown * turnAndDeskew * flatten).inv();
   if (options.keepDebugImages) out.debugImages.emplace_back("upright", out.gray);
   return out;
 }

@@ -17,6 +17,11 @@ inline constexpr double kMinSkewConfidence = 3.0;
 /// its margins) is reduced to kMaxWorkingSide: OCR gains nothing from more pixels.
 inline constexpr int kReduceAbove = 4200;
 inline constexpr int kMaxWorkingSide = 3300;
+/// Pages whose median character is shorter than this many pixels are enlarged so it is about
+/// kTargetCharacterHeight (at most kMaxEnlargement times): 10 pt text at 300 dpi is about 25 px.
+inline constexpr double kMinCharacterHeight = 18;
+inline constexpr double kTargetCharacterHeight = 25;
+inline constexpr double kMaxEnlargement = 2.5;
 /// Skews smaller than this many degrees are not worth a resampling.
 inline constexpr double kMinSkewDegrees = 0.1;
 /// Leptonica's up/down confidence beyond which its verdict is taken without a second opinion.
