@@ -26,13 +26,8 @@ std::unique_ptr<Document> openHeif(std::string_view bytes, const ScanOptions& op
   std::unique_ptr<heif_image_handle, decltype(&heif_image_handle_release)> handle(rawHandle, &heif_image_handle_release);
 
   // Refuse oversized images before decoding a single pixel.
-  const auto pixels = static_cast<std::uint64_t>(heif_image_handle_get_width(handle.get())) *
-                      static_cast<std::uint64_t>(heif_image_handle_get_height(handle.get()));
-  if (pixels > options.maxPixelsPerPage) {
-    throw LoadError(ErrorCode::TooLarge, "the photo has " + std::to_string(pixels / 1'000'000) +
-                                             " megapixels, more than the limit of " +
-                                             std::to_string(options.maxPixelsPerPage / 1'000'000));
-  }
+  checkPixelLimit(static_cast<std::uint64_t>(heif_image_handle_get_width(handle.get())),
+                  static_cast<std::uint64_t>(heif_image_handle_get_height(handle.get())), options);
   heif_image* rawImage = nullptr;
   check(heif_decode_image(handle.get(), &rawImage, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr),
         "decoding");

@@ -13,15 +13,6 @@ namespace {
 /// times this): 24 MP keeps a photographed letter page well above 300 dpi.
 constexpr std::uint64_t kFullDecodePixels = 24'000'000;
 
-void checkPixels(const cv::Mat& image, const ScanOptions& options) {
-  const auto pixels = static_cast<std::uint64_t>(image.cols) * static_cast<std::uint64_t>(image.rows);
-  if (pixels > options.maxPixelsPerPage) {
-    throw LoadError(ErrorCode::TooLarge, "the image has " + std::to_string(pixels / 1'000'000) +
-                                             " megapixels, more than the limit of " +
-                                             std::to_string(options.maxPixelsPerPage / 1'000'000));
-  }
-}
-
 cv::Mat toGrayOrBgr(cv::Mat image) {
   if (image.depth() != CV_8U) image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 256 : 1.0);
   if (image.channels() == 4) cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
@@ -68,10 +59,7 @@ class TiffImage final : public Document {
   int pageCount() const override { return static_cast<int>(pages_.size()); }
   LoadedPage page(int index) override {
     PIX* pix = pages_.at(static_cast<std::size_t>(index)).get();
-    const auto pixels = static_cast<std::uint64_t>(pixGetWidth(pix)) * pixGetHeight(pix);
-    if (pixels > options_.maxPixelsPerPage) {
-      throw LoadError(ErrorCode::TooLarge, "a TIFF page is larger than the pixel limit");
-    }
+    checkPixelLimit(static_cast<std::uint64_t>(pixGetWidth(pix)), static_cast<std::uint64_t>(pixGetHeight(pix)), options_);
     LoadedPage page;
     page.image = util::pixToMat(pix);
     page.sourceWidth = page.image.cols;
@@ -153,12 +141,8 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
   double reduction = 1;
   if (format == Format::Jpeg) {
     if (const auto size = jpegSize(bytes)) {
+      checkPixelLimit(static_cast<std::uint64_t>(size->width), static_cast<std::uint64_t>(size->height), options);
       const auto pixels = static_cast<std::uint64_t>(size->width) * static_cast<std::uint64_t>(size->height);
-      if (pixels > options.maxPixelsPerPage) {
-        throw LoadError(ErrorCode::TooLarge, "the image has " + std::to_string(pixels / 1'000'000) +
-                                                 " megapixels, more than the limit of " +
-                                                 std::to_string(options.maxPixelsPerPage / 1'000'000));
-      }
       if (pixels > 4 * kFullDecodePixels) {
         decodeFlags = cv::IMREAD_REDUCED_COLOR_4;
         reduction = 4;
@@ -181,7 +165,7 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
                                                " image is damaged or truncated and cannot be decoded");
   }
   image = toGrayOrBgr(std::move(image));
-  checkPixels(image, options);
+  checkPixelLimit(static_cast<std::uint64_t>(image.cols), static_cast<std::uint64_t>(image.rows), options);
   return singleImageDocument(std::move(image), reduction);
 }
 

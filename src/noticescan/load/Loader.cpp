@@ -2,6 +2,15 @@
 
 namespace noticescan::load {
 
+void checkPixelLimit(std::uint64_t width, std::uint64_t height, const ScanOptions& options) {
+  const std::uint64_t pixels = width * height;
+  if (pixels > options.maxPixelsPerPage) {
+    throw LoadError(ErrorCode::TooLarge, "the image has " + std::to_string(pixels / 1'000'000) +
+                                             " megapixels, more than the limit of " +
+                                             std::to_string(options.maxPixelsPerPage / 1'000'000));
+  }
+}
+
 std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions& options) {
   if (bytes.empty()) throw LoadError(ErrorCode::Unreadable, "the file is empty");
   if (bytes.size() > options.maxInputBytes) {

@@ -53,6 +53,10 @@ class Document {
   virtual LoadedPage page(int index) = 0;
 };
 
+/// Throws `too_large` when an image of `width` x `height` pixels exceeds the per-page limit. Called
+/// before decoding wherever the size can be read from a header.
+void checkPixelLimit(std::uint64_t width, std::uint64_t height, const ScanOptions& options);
+
 /// Opens `bytes` (which must outlive the Document). Throws LoadError for unsupported, unreadable
 /// or encrypted input.
 std::unique_ptr<Document> openDocument(std::string_view bytes, const ScanOptions& options);
