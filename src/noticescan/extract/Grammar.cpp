@@ -148,25 +148,27 @@ std::optional<Normalised> normaliseAccountNumber(std::string_view digits) {
 
 std::vector<Candidate> findCandidates(std::string_view text) {
   // One row per printed shape: where the value's groups are in the pattern and how to normalise.
-  // Group 1 is always where the printed value starts (a glued rule, the "A#", or the digits).
+  // Group 1 is always where the printed text starts (a glued rule, the prefix, the "A#" or the
+  // digits); the value itself starts at the prefix group, or at group 1 when there is none.
   struct Shape {
     const std::regex& pattern;
     FieldType type;
     CandidateShape shape;
+    int glueGroup;    ///< 0: none; else a table rule that may be glued in front
     int prefixGroup;  ///< 0: none
     int digitsGroup;
     std::optional<Normalised> (*normalise)(std::string_view prefix, std::string_view digits);
   };
   static const Shape kShapes[] = {
-      {receiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 2, 4,
+      {receiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 1, 2, 4,
        [](std::string_view p, std::string_view d) { return normaliseReceipt(p, d, false); }},
-      {asteriskReceiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 1, 2,
+      {asteriskReceiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 0, 1, 2,
        [](std::string_view p, std::string_view d) { return normaliseReceipt(p, d, true); }},
-      {aPrefixedPattern(), FieldType::ANumber, CandidateShape::APrefixed, 0, 2,
+      {aPrefixedPattern(), FieldType::ANumber, CandidateShape::APrefixed, 0, 0, 2,
        [](std::string_view, std::string_view d) { return normaliseANumber(d, false); }},
-      {bare9Pattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 1,
+      {bare9Pattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 0, 1,
        [](std::string_view, std::string_view d) { return normaliseANumber(d, true); }},
-      {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 0, 1,
+      {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 0, 0, 1,
        [](std::string_view, std::string_view d) { return normaliseAccountNumber(d); }},
   };
 
@@ -179,8 +181,7 @@ std::vector<Candidate> findCandidates(std::string_view text) {
       const std::string_view prefix = shape.prefixGroup ? group(shape.prefixGroup) : std::string_view();
       std::optional<Normalised> normalised = shape.normalise(prefix, group(shape.digitsGroup));
       if (!normalised) return;
-      // A glued table rule ("|IOE...", "1IOE...") is group 1 of the receipt pattern only.
-      const bool glued = &shape.pattern == &receiptPattern() && m.length(1) > 0;
+      const bool glued = shape.glueGroup != 0 && m.length(shape.glueGroup) > 0;
       // Dropping a character as a table rule is one guess; repairing the prefix as well is one
       // guess too many ("IOE09123456789" is not a rule and "OEO9123456789").
       const bool cleanPrefix =
@@ -200,8 +201,7 @@ std::vector<Candidate> findCandidates(std::string_view text) {
       Candidate c;
       c.type = shape.type;
       c.shape = shape.shape;
-      c.begin = static_cast<std::size_t>(m.position(glued || shape.prefixGroup == 0 ? 1 : shape.prefixGroup));
-      if (glued) c.begin += static_cast<std::size_t>(m.length(1));
+      c.begin = static_cast<std::size_t>(m.position(shape.prefixGroup != 0 ? shape.prefixGroup : 1));
       c.end = static_cast<std::size_t>(m.position(shape.digitsGroup) + m.length(shape.digitsGroup));
       const auto rawBegin = static_cast<std::size_t>(m.position(1));
       c.raw = std::string(text.substr(rawBegin, c.end - rawBegin));
