@@ -104,6 +104,9 @@ TEST(PagePreparerTest, SmallTextIsEnlargedAndStillMapsBack) {
   const cv::Mat input = textPage();
   const PreparedPage small = preparePage(input);
   EXPECT_GT(small.gray.cols, input.cols * 1.3);
+  // Enlarging softens edges; the page's quality is measured as it was captured, so crisp small
+  // text is not reported as blurry.
+  EXPECT_GE(small.quality.sharpness, kLowSharpness);
   const Point corner = apply(small.toInput, Point{static_cast<double>(small.gray.cols), static_cast<double>(small.gray.rows)});
   EXPECT_NEAR(corner.x, input.cols, 2.0);
   EXPECT_NEAR(corner.y, input.rows, 2.0);
@@ -113,4 +116,14 @@ TEST(PagePreparerTest, SmallTextIsEnlargedAndStillMapsBack) {
   cv::resize(input, large, cv::Size(), 2.0, 2.0, cv::INTER_LINEAR);
   const PreparedPage big = preparePage(large);
   EXPECT_EQ(big.gray.cols, large.cols);
+}
+
+TEST(PagePreparerTest, CameraProportionsAreToldApartFromScans) {
+  EXPECT_TRUE(looksLikeCameraFrame(3024, 4032));   // 12 MP, 4:3
+  EXPECT_TRUE(looksLikeCameraFrame(4032, 3024));
+  EXPECT_TRUE(looksLikeCameraFrame(2448, 3264));   // 8 MP
+  EXPECT_TRUE(looksLikeCameraFrame(2160, 3840));   // 16:9
+  EXPECT_FALSE(looksLikeCameraFrame(2550, 3300));  // letter at 300 dpi
+  EXPECT_FALSE(looksLikeCameraFrame(2480, 3508));  // A4 at 300 dpi
+  EXPECT_FALSE(looksLikeCameraFrame(600, 800));    // too small to be a photo of a page
 }

@@ -13,7 +13,6 @@
 #include "noticescan/load/Loader.h"
 #include "noticescan/ocr/OcrEngine.h"
 #include "noticescan/page/PagePreparer.h"
-#include "noticescan/page/Quality.h"
 #include "noticescan/util/Sha256.h"
 
 namespace noticescan {
@@ -69,8 +68,8 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
 }
 
 /// Tells a person what to do when a photo is too poor to trust.
-void addQualityWarnings(const page::PreparedPage& prepared, const page::PageQuality& quality, int page,
-                        std::vector<Warning>& warnings) {
+void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vector<Warning>& warnings) {
+  const page::PageQuality& quality = prepared.quality;
   if (prepared.cameraFrame && !prepared.flattened) {
     warnings.push_back({"page_not_found", page,
                         "could not find the edges of the page: lay the notice on a darker, plain surface "
@@ -201,11 +200,10 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
         }
         toSource = loaded.toSource * prepared.toInput;
         report.outline = page::apply(loaded.toSource, prepared.outline);
-        const page::PageQuality quality = page::measureQuality(prepared.gray);
-        report.sharpness = quality.sharpness;
-        report.contrast = quality.contrast;
-        addQualityWarnings(prepared, quality, pageNumber, result.warnings);
-        qualityFactor = quality.sharpness < page::kLowSharpness ? 0.5 + quality.sharpness : 1.0;
+        report.sharpness = prepared.quality.sharpness;
+        report.contrast = prepared.quality.contrast;
+        addQualityWarnings(prepared, pageNumber, result.warnings);
+        qualityFactor = prepared.quality.sharpness < page::kLowSharpness ? 0.5 + prepared.quality.sharpness : 1.0;
 
         t = Clock::now();
         words = engine().recognize(prepared.gray);

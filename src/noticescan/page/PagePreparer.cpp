@@ -195,7 +195,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
     gray = image;
   }
   const double w = image.cols, h = image.rows;
-  out.cameraFrame = std::max(image.cols, image.rows) > kReduceAbove;
+  out.cameraFrame = looksLikeCameraFrame(image.cols, image.rows);
   out.outline = {Point{0, 0}, Point{w, 0}, Point{w, h}, Point{0, h}};
 
   const Transform flatten = flattenPhoto(image, gray, options, out);
@@ -203,12 +203,21 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   cv::Mat upright;
   const Transform turnAndDeskew = straighten(gray, analysisScale, options, upright, out);
   const Transform upDown = settleUpDown(upright, analysisScale, out);
+  out.quality = measureQuality(upright);
   const Transform enlarge = enlargeSmallText(upright, analysisScale);
 
   out.gray = upright;
   out.toInput = (enlarge * upDown * turnAndDeskew * flatten).inv();
   if (options.keepDebugImages) out.debugImages.emplace_back("upright", out.gray);
   return out;
+}
+
+bool looksLikeCameraFrame(int width, int height) {
+  const double longSide = std::max(width, height), shortSide = std::max(1, std::min(width, height));
+  const double ratio = longSide / shortSide;
+  // Sensor proportions are exact in the files cameras write; scans of letter (1.29) or A4 (1.41)
+  // pages, with or without margins, rarely land within half a percent of them.
+  return longSide >= 1600 && (std::abs(ratio - 4.0 / 3.0) < 0.005 || std::abs(ratio - 16.0 / 9.0) < 0.005);
 }
 
 void turnPage(PreparedPage& page, int clockwise) {

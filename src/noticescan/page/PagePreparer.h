@@ -8,13 +8,15 @@
 
 #include "noticescan/Types.h"
 #include "noticescan/page/Geometry.h"
+#include "noticescan/page/Quality.h"
 
 namespace noticescan::page {
 
 /// Below this Leptonica skew confidence the page is left unrotated (and the report says so).
 inline constexpr double kMinSkewConfidence = 3.0;
-/// A frame whose longest side exceeds kReduceAbove pixels (a camera frame, not a 300 dpi scan with
-/// its margins) is reduced to kMaxWorkingSide: OCR gains nothing from more pixels.
+/// A frame whose longest side exceeds kReduceAbove pixels (a large camera frame, not a 300 dpi scan
+/// with its margins) and holds no findable page is reduced to kMaxWorkingSide: OCR gains nothing
+/// from more pixels.
 inline constexpr int kReduceAbove = 4200;
 inline constexpr int kMaxWorkingSide = 3300;
 /// Pages whose median character is shorter than this many pixels are enlarged so it is about
@@ -37,7 +39,9 @@ struct PreparedPage {
   bool orientationSure = false;                ///< false: ask the OCR engine (turnPage) before reading
   bool flattened = false;                      ///< a photographed page was found and warped flat
   double pageAreaShare = 1.0;                  ///< share of the frame the found page covers
-  bool cameraFrame = false;                    ///< the input is the size of a camera frame
+  bool cameraFrame = false;                    ///< the input has a camera sensor's proportions
+  PageQuality quality;                         ///< measured at the page's own resolution, before
+                                               ///< small text is enlarged (which softens edges)
   Quad outline{};                              ///< the page in input pixels (the whole image if not found)
   std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
   /// Named intermediate images for --debug-dir, in pipeline order.
@@ -50,6 +54,10 @@ struct PrepareOptions {
   bool findPage = true;          ///< look for a photographed sheet of paper and warp it flat
   double maxSkewDegrees = 15.0;  ///< search range of the deskewer, degrees either way
 };
+
+/// Whether an image has a phone camera's proportions (4:3 or 16:9, either way round) and size:
+/// such a picture should show a whole sheet that the page finder can find.
+bool looksLikeCameraFrame(int width, int height);
 
 /// Makes a raster page flat, evenly lit, upright and straight: a photographed sheet is found and
 /// warped flat, then 0/90/180/270 orientation, then skew within +/- maxSkewDegrees.
