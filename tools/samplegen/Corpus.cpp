@@ -70,6 +70,15 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
     w.format = "jpeg";
     writeBytes(base.string() + ".jpg", encodeJpeg(image, quality, exif));
   };
+  // Scanners save either: PNG `pngShare` of the time, else JPEG of `quality`.
+  auto pngOrJpeg = [&](const cv::Mat& image, double pngShare, int quality) {
+    if (rng.chance(pngShare)) {
+      w.format = "png";
+      cv::imwrite(base.string() + ".png", image);
+    } else {
+      jpeg(image, quality);
+    }
+  };
 
   if (category == "pdf_digital") {
     w.format = "pdf";
@@ -84,12 +93,7 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
       cv::Mat s = scanLook(m, rng, 0.6);
       return rng.chance(0.5) ? whitenBackground(s) : s;
     });
-    if (rng.chance(0.6)) {
-      w.format = "png";
-      cv::imwrite(base.string() + ".png", pages[0]);
-    } else {
-      jpeg(pages[0], 92);
-    }
+    pngOrJpeg(pages[0], 0.6, 92);
   } else if (category == "scan_skewed") {
     const double angle = rng.real(1, 15) * (rng.chance(0.5) ? 1 : -1);
     auto pages = scans(300, [&](cv::Mat m) { return skew(scanLook(m, rng), angle, rng); });
@@ -97,12 +101,7 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
   } else if (category == "scan_rotated") {
     const int turn = rng.pick(std::vector<int>{90, 180, 270});
     auto pages = scans(300, [&](cv::Mat m) { return quarterTurn(skew(scanLook(m, rng), rng.real(-3, 3), rng), turn); });
-    if (rng.chance(0.5)) {
-      w.format = "png";
-      cv::imwrite(base.string() + ".png", pages[0]);
-    } else {
-      jpeg(pages[0], 88);
-    }
+    pngOrJpeg(pages[0], 0.5, 88);
   } else if (category == "scan_lowres") {
     auto pages = scans(rng.real(120, 150), [&](cv::Mat m) { return scanLook(m, rng); });
     jpeg(pages[0], rng.uniform(60, 85));

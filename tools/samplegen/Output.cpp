@@ -13,6 +13,15 @@
 namespace samplegen {
 namespace {
 
+/// A PDF surface whose metadata does not depend on when it was made: the same seed gives the same
+/// bytes (cairo otherwise stamps the current time as the creation date).
+cairo_surface_t* createPdf(const std::filesystem::path& path) {
+  cairo_surface_t* surface = cairo_pdf_surface_create(path.c_str(), kPageWidth, kPageHeight);
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "noticescan-samplegen (synthetic)");
+  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2024-01-01T00:00:00Z");
+  return surface;
+}
+
 void drawPage(cairo_t* cr, const Document& doc, int page, std::vector<Drawn>* drawn) {
   Rng rng(doc.seed * 31 + static_cast<std::uint64_t>(page));
   if (page == doc.noticePage) {
@@ -26,8 +35,7 @@ void drawPage(cairo_t* cr, const Document& doc, int page, std::vector<Drawn>* dr
 
 std::vector<Drawn> writePdf(const Document& doc, const std::filesystem::path& path) {
   std::vector<Drawn> drawn;
-  cairo_surface_t* surface = cairo_pdf_surface_create(path.c_str(), kPageWidth, kPageHeight);
-  cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "noticescan-samplegen (synthetic)");
+  cairo_surface_t* surface = createPdf(path);
   cairo_t* cr = cairo_create(surface);
   for (int p = 1; p <= doc.pages; ++p) {
     drawPage(cr, doc, p, &drawn);
@@ -57,7 +65,7 @@ cv::Mat renderRaster(const Document& doc, int page, double dpi, bool colour, std
 }
 
 void writeScannedPdf(const std::vector<cv::Mat>& pages, const std::filesystem::path& path, int quality) {
-  cairo_surface_t* pdf = cairo_pdf_surface_create(path.c_str(), kPageWidth, kPageHeight);
+  cairo_surface_t* pdf = createPdf(path);
   cairo_t* cr = cairo_create(pdf);
   for (const cv::Mat& page : pages) {
     cv::Mat bgra;
