@@ -140,9 +140,8 @@ Transform straighten(const cv::Mat& gray, double analysisScale, const PrepareOpt
 
 /// Step 3. Up or down: Leptonica compares ascenders and descenders of roman text. Only a sure
 /// verdict is taken (out.orientationSure); otherwise the caller asks the OCR engine (turnPage).
-Transform settleUpDown(cv::Mat& upright, double analysisScale, PreparedPage& out) {
-  cv::Mat small;
-  cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
+/// `small` is `upright` at the analysis scale; both are turned together.
+Transform settleUpDown(cv::Mat& upright, cv::Mat& small, PreparedPage& out) {
   util::PixPtr binary = binarise(small);
   l_float32 upConfidence = 0;
   if (pixUpDownDetect(binary.get(), &upConfidence, 0, 0, 0) != 0 || std::abs(upConfidence) < kSureUpDownConfidence) {
@@ -152,14 +151,15 @@ Transform settleUpDown(cv::Mat& upright, double analysisScale, PreparedPage& out
   if (upConfidence > 0) return Transform::eye();
   const Transform flip = quarterTurns(180, upright.cols, upright.rows);
   upright = rotateQuarter(upright, 180);
+  small = rotateQuarter(small, 180);
   out.rotation = (out.rotation + 180) % 360;
   return flip;
 }
 
-/// Median height of character-sized ink blobs, in `upright` pixels; 0 when there is no text.
-double medianCharacterHeight(const cv::Mat& upright, double analysisScale) {
-  cv::Mat small, ink;
-  cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
+/// Median height of character-sized ink blobs in `small` (the page at `analysisScale`), in
+/// full-page pixels; 0 when there is no text.
+double medianCharacterHeight(const cv::Mat& small, double analysisScale) {
+  cv::Mat ink;
   cv::threshold(small, ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
   cv::Mat labels, stats, centroids;
   const int n = cv::connectedComponentsWithStats(ink, labels, stats, centroids, 8, CV_32S);
@@ -175,8 +175,8 @@ double medianCharacterHeight(const cv::Mat& upright, double analysisScale) {
 }
 
 /// Step 4. Small text (low-resolution scans, faxes) is enlarged to the size Tesseract reads best.
-Transform enlargeSmallText(cv::Mat& upright, double analysisScale) {
-  const double height = medianCharacterHeight(upright, analysisScale);
+Transform enlargeSmallText(cv::Mat& upright, const cv::Mat& small, double analysisScale) {
+  const double height = medianCharacterHeight(small, analysisScale);
   if (height <= 0 || height >= kMinCharacterHeight) return Transform::eye();
   const double factor = std::min(kMaxEnlargement, kTargetCharacterHeight / height);
   cv::resize(upright, upright, cv::Size(), factor, factor, cv::INTER_LINEAR);
@@ -202,9 +202,13 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   const double analysisScale = std::min(1.0, kAnalysisLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
   cv::Mat upright;
   const Transform turnAndDeskew = straighten(gray, analysisScale, options, upright, out);
-  const Transform upDown = settleUpDown(upright, analysisScale, out);
-  out.quality = measureQuality(upright);
-  const Transform enlarge = enlargeSmallText(upright, analysisScale);
+  // One small copy of the straightened page serves the up/down check, the quality measure (both
+  // work at kAnalysisLongSide) and the character-height estimate.
+  cv::Mat small;
+  cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
+  const Transform upDown = settleUpDown(upright, small, out);
+  out.quality = measureQuality(small);
+  const Transform enlarge = enlargeSmallText(upright, small, analysisScale);
 
   out.gray = upright;
   out.toInput = (enlarge * upDown * turnAndDeskew * flatten).inv();
