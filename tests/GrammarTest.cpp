@@ -47,6 +47,17 @@ TEST(GrammarTest, ReceiptRepairsByPositionAndRecordsIt) {
   EXPECT_EQ(it->normalised.repairs, (std::vector<std::string>{"0->O at 1", "l->1 at 5"}));
 }
 
+TEST(GrammarTest, KnownPrefixMayNeedTwoLetterRepairs) {
+  // "10E" is how OCR often reads IOE: two repairs, believable because IOE is a real prefix.
+  const auto candidates = findCandidates("10E0921376770");
+  ASSERT_EQ(values("10E0921376770", FieldType::ReceiptNumber), V{"IOE0921376770"});
+  EXPECT_EQ(candidates.front().normalised.repairs, (std::vector<std::string>{"1->I at 0", "0->O at 1"}));
+  // The same two repairs towards a prefix nobody uses stay a number, not a receipt.
+  EXPECT_TRUE(values("10X0921376770", FieldType::ReceiptNumber).empty());
+  // And a prefix with no letter read at all is a digit run.
+  EXPECT_TRUE(values("1050921376770", FieldType::ReceiptNumber).empty());
+}
+
 TEST(GrammarTest, ReceiptDropsTableRuleGluedInFront) {
   for (const char* text : {"1IOE0912345678", "|IOE0912345678"}) {
     const auto candidates = findCandidates(text);

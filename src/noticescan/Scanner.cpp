@@ -48,6 +48,18 @@ void writeDebugImage(const std::filesystem::path& dir, const std::string& stem, 
   cv::imwrite((dir / (stem + file + name + ".png")).string(), image);
 }
 
+/// The words as read, one per line (x y width height confidence text), beside the debug images.
+void writeDebugWords(const std::filesystem::path& dir, const std::string& stem, int page, const std::vector<Word>& words) {
+  char file[32];
+  std::snprintf(file, sizeof file, "-p%03d-words.tsv", page);
+  std::ofstream out(dir / (stem + file));
+  out << "x\ty\twidth\theight\tconfidence\ttext\n";
+  for (const Word& w : words) {
+    out << w.box.x << '\t' << w.box.y << '\t' << w.box.width << '\t' << w.box.height << '\t' << w.confidence << '\t'
+        << w.text << '\n';
+  }
+}
+
 cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
   cv::Mat out;
   cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
@@ -232,6 +244,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
           writeDebugImage(options_.debugDir, stem, pageNumber, step++, name, image);
         }
         writeDebugImage(options_.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields));
+        writeDebugWords(options_.debugDir, stem, pageNumber, words);
       }
       for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
       extractions.push_back(std::move(extraction));

@@ -47,7 +47,7 @@ PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource 
   std::vector<Accepted> accepted;
   for (std::size_t s = 0; s < layout.segments.size(); ++s) {
     const Segment& segment = layout.segments[s];
-    for (const Candidate& c : findCandidates(segment.text)) {
+    for (const Candidate& c : findCandidates(segment.text, models)) {
       const Rect box = spanBox(layout, segment, c.begin, c.end);
 
       Nearest nearestAny, nearestFit, nearestRole;

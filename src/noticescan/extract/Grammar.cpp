@@ -103,7 +103,8 @@ void forEachMatch(std::string_view text, const std::regex& re, Fn&& fn) {
 
 }  // namespace
 
-std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk) {
+std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk,
+                                           const std::map<std::string, double>* knownPrefixes) {
   if (prefix.size() != 3) return std::nullopt;
   Normalised out;
   int realLetters = 0;
@@ -118,7 +119,10 @@ std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_
     out.value += l;
   }
   // Two of three prefix letters must have been read as capitals: keeps digit runs and prose out.
-  if (realLetters < 2) return std::nullopt;
+  // One is enough when the repaired prefix is one USCIS uses ("10E" for IOE is OCR's commonest
+  // slip on that prefix).
+  const bool known = knownPrefixes != nullptr && knownPrefixes->count(out.value) > 0;
+  if (realLetters < (known ? 1 : 2)) return std::nullopt;
   if (asterisk) {
     out.value += '*';
     if (!appendDigits(digits, 9, 8, out)) return std::nullopt;
@@ -146,7 +150,7 @@ std::optional<Normalised> normaliseAccountNumber(std::string_view digits) {
   return out;
 }
 
-std::vector<Candidate> findCandidates(std::string_view text) {
+std::vector<Candidate> findCandidates(std::string_view text, const Models& models) {
   // One row per printed shape: where the value's groups are in the pattern and how to normalise.
   // Group 1 is always where the printed text starts (a glued rule, the prefix, the "A#" or the
   // digits); the value itself starts at the prefix group, or at group 1 when there is none.
@@ -157,19 +161,19 @@ std::vector<Candidate> findCandidates(std::string_view text) {
     int glueGroup;    ///< 0: none; else a table rule that may be glued in front
     int prefixGroup;  ///< 0: none
     int digitsGroup;
-    std::optional<Normalised> (*normalise)(std::string_view prefix, std::string_view digits);
+    std::optional<Normalised> (*normalise)(std::string_view prefix, std::string_view digits, const Models& models);
   };
   static const Shape kShapes[] = {
       {receiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 1, 2, 4,
-       [](std::string_view p, std::string_view d) { return normaliseReceipt(p, d, false); }},
+       [](std::string_view p, std::string_view d, const Models& m) { return normaliseReceipt(p, d, false, &m.prefixPriors); }},
       {asteriskReceiptPattern(), FieldType::ReceiptNumber, CandidateShape::Receipt, 0, 1, 2,
-       [](std::string_view p, std::string_view d) { return normaliseReceipt(p, d, true); }},
+       [](std::string_view p, std::string_view d, const Models& m) { return normaliseReceipt(p, d, true, &m.prefixPriors); }},
       {aPrefixedPattern(), FieldType::ANumber, CandidateShape::APrefixed, 0, 0, 2,
-       [](std::string_view, std::string_view d) { return normaliseANumber(d, false); }},
+       [](std::string_view, std::string_view d, const Models&) { return normaliseANumber(d, false); }},
       {bare9Pattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 0, 1,
-       [](std::string_view, std::string_view d) { return normaliseANumber(d, true); }},
+       [](std::string_view, std::string_view d, const Models&) { return normaliseANumber(d, true); }},
       {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 0, 0, 1,
-       [](std::string_view, std::string_view d) { return normaliseAccountNumber(d); }},
+       [](std::string_view, std::string_view d, const Models&) { return normaliseAccountNumber(d); }},
   };
 
   std::vector<Candidate> out;
@@ -179,7 +183,7 @@ std::vector<Candidate> findCandidates(std::string_view text) {
         return text.substr(static_cast<std::size_t>(m.position(g)), static_cast<std::size_t>(m.length(g)));
       };
       const std::string_view prefix = shape.prefixGroup ? group(shape.prefixGroup) : std::string_view();
-      std::optional<Normalised> normalised = shape.normalise(prefix, group(shape.digitsGroup));
+      std::optional<Normalised> normalised = shape.normalise(prefix, group(shape.digitsGroup), models);
       if (!normalised) return;
       const bool glued = shape.glueGroup != 0 && m.length(shape.glueGroup) > 0;
       // Dropping a character as a table rule is one guess; repairing the prefix as well is one

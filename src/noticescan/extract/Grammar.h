@@ -41,11 +41,14 @@ struct Candidate {
 
 /// Finds every span of `text` that has the shape of an identifier and normalises it. Spans that
 /// need too many repairs to fit are dropped. Overlapping spans may be returned for different types.
-std::vector<Candidate> findCandidates(std::string_view text);
+/// `models` says which receipt prefixes are real (a known prefix may need one more repair).
+std::vector<Candidate> findCandidates(std::string_view text, const Models& models = defaultModels());
 
 /// Normalises a receipt number from its 3-character prefix and its digits (separators allowed).
-/// `asterisk` keeps the 9-digit asterisk form ("NBC*000123456").
-std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk);
+/// `asterisk` keeps the 9-digit asterisk form ("NBC*000123456"). Two prefix letters must have been
+/// read as capitals, or one when the repaired prefix is in `knownPrefixes`.
+std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk,
+                                           const std::map<std::string, double>* knownPrefixes = nullptr);
 /// Normalises the 7-9 digits of an A-number (separators allowed) to "A" + 9 digits.
 std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare);
 /// Normalises the 12 digits of an online account number (separators allowed).
