@@ -43,6 +43,7 @@ struct ScanCommand {
   std::string tessdata;
   std::string language = "eng";
   bool redact = false;
+  bool noReread = false;
 };
 
 int runScan(const ScanCommand& cmd) {
@@ -50,6 +51,7 @@ int runScan(const ScanCommand& cmd) {
   options.debugDir = cmd.debugDir;
   options.tessdataDir = cmd.tessdata;
   options.language = cmd.language;
+  options.reread = !cmd.noReread;
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
   reportOptions.redact = cmd.redact;
@@ -107,6 +109,8 @@ int main(int argc, char** argv) {
   scanApp->add_flag("--redact", scan.redact, "Mask identifier values except their last four characters");
   scanApp->add_option("--tessdata", scan.tessdata, "Tesseract data directory (default: Tesseract's own)");
   scanApp->add_option("--lang", scan.language, "Tesseract language")->capture_default_str();
+  scanApp->add_flag("--no-reread", scan.noReread,
+                    "Do not read uncertain numbers a second time (faster, less accurate on poor images)");
   app.footer(
       "\nExit codes: 0 all files scanned (finding nothing is still 0), 1 usage error, 2 at least one\n"
       "input failed (its JSON has status \"error\"), 3 missing dependency or model, 4 internal error.\n"

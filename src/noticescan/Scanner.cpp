@@ -13,6 +13,7 @@
 #include "noticescan/load/Loader.h"
 #include "noticescan/ocr/OcrEngine.h"
 #include "noticescan/page/PagePreparer.h"
+#include "noticescan/reread/Reread.h"
 #include "noticescan/util/Sha256.h"
 
 namespace noticescan {
@@ -152,7 +153,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
   const auto start = Clock::now();
   ScanResult result;
   result.file = std::move(displayName);
-  double loadMs = 0, pageMs = 0, ocrMs = 0, extractMs = 0;
+  double loadMs = 0, pageMs = 0, ocrMs = 0, rereadMs = 0, extractMs = 0;
   try {
     result.sha256 = util::sha256Hex(bytes);
     auto t = Clock::now();
@@ -231,6 +232,11 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
                                      words.empty() ? "no text was found on this page"
                                                    : "the text on this page was hard to read: check the numbers by eye"});
         }
+        if (options_.reread) {
+          t = Clock::now();
+          words = reread::rereadUncertain(words, prepared.gray, engine());
+          rereadMs += msSince(t);
+        }
         if (debug) debugPage = std::move(prepared);
       }
 
@@ -270,7 +276,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     result.fields.clear();
     result.pages.clear();
   }
-  result.timingsMs = {{"load", loadMs}, {"page", pageMs}, {"ocr", ocrMs}, {"extract", extractMs},
+  result.timingsMs = {{"load", loadMs}, {"page", pageMs}, {"ocr", ocrMs}, {"reread", rereadMs}, {"extract", extractMs},
                       {"total", msSince(start)}};
   return result;
 }

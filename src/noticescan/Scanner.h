@@ -37,6 +37,9 @@ struct ScanOptions {
   std::uint64_t maxPixelsPerPage = 120'000'000;
   /// A PDF page counts as having a text layer when it holds at least this many letters and digits.
   int minTextLayerChars = 40;
+  /// Read uncertain identifiers a second time from their own crop of the page and let the
+  /// readings vote (reread/). Default: on; off only to measure what it brings.
+  bool reread = true;
 };
 
 /// Thrown when the environment lacks something the scanner needs (e.g. Tesseract's language

@@ -39,6 +39,7 @@ struct Word {
   std::string text;          ///< UTF-8, no surrounding white space
   Rect box;                  ///< in the frame of the page the words were read from
   double confidence = 1.0;   ///< 0..1; 1 for text-layer words
+  bool reread = false;       ///< read a second time on its own, the readings agreeing (reread/)
 };
 
 /// Where the words of a page came from.

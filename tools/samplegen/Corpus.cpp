@@ -176,6 +176,7 @@ int writeCorpus(const CorpusOptions& options) {
   for (int i = 0; i < options.count; ++i) {
     const std::string category = kCategories[i % categories];
     const std::string split = (i / categories) % 2 == 0 ? "train" : "test";
+    if (!options.only.empty() && category != options.only) continue;
     const std::uint64_t seed = options.seed * 1'000'003ull + static_cast<std::uint64_t>(i) * 7919ull;
     Rng rng(seed);
     Document doc;

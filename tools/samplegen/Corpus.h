@@ -17,6 +17,7 @@ struct CorpusOptions {
   std::filesystem::path dir;
   std::uint64_t seed = 1;  ///< the same seed gives the same corpus, byte for byte
   int count = 360;         ///< documents; categories take turns, alternate rounds go to train and test
+  std::string only;        ///< non-empty: write only this category's documents (same files as a full run)
 };
 
 /// Writes DIR/NNNN-category.ext for every document and DIR/truth.jsonl (one line each: file,

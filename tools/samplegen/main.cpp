@@ -3,7 +3,8 @@
 // actually drawn on it.
 //
 //   noticescan-samplegen samples DIR                        the fixed sample set of samples/
-//   noticescan-samplegen corpus DIR [--seed N] [--count N]  an evaluation corpus + truth.jsonl
+//   noticescan-samplegen corpus DIR [--seed N] [--count N] [--only CATEGORY]
+//                                         an evaluation corpus + truth.jsonl
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -199,6 +200,8 @@ int main(int argc, char** argv) {
         options.seed = std::stoull(args[i + 1]);
       } else if (args[i] == "--count") {
         options.count = std::stoi(args[i + 1]);
+      } else if (args[i] == "--only") {
+        options.only = args[i + 1];
       } else {
         std::cerr << "unknown option " << args[i] << "\n";
         return 1;
@@ -207,6 +210,6 @@ int main(int argc, char** argv) {
     return writeCorpus(options);
   }
   std::cerr << "usage: noticescan-samplegen samples DIR\n"
-               "       noticescan-samplegen corpus DIR [--seed N] [--count N]\n";
+               "       noticescan-samplegen corpus DIR [--seed N] [--count N] [--only CATEGORY]\n";
   return 1;
 }

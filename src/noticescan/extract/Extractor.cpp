@@ -121,6 +121,7 @@ PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource 
       double confidence = prior;
       if (source == TextSource::Ocr) {
         confidence *= 0.4 + 0.6 * spanConfidence(layout, segment, c.begin, c.end);
+        if (spanReread(layout, segment, c.begin, c.end)) field.evidence.push_back("reread");
       } else {
         field.evidence.push_back("text_layer");
       }

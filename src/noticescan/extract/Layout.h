@@ -39,6 +39,8 @@ Layout buildLayout(std::vector<Word> words);
 /// The box of bytes [begin, end) of a segment's text; inside a word the box is cut in proportion
 /// to the characters covered.
 Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
+/// Whether any word touched by bytes [begin, end) was read a second time (Word::reread).
+bool spanReread(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
 /// The lowest word confidence among the words touched by bytes [begin, end).
 double spanConfidence(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
 

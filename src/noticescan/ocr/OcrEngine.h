@@ -25,6 +25,12 @@ class OcrEngine {
   /// Reads `gray` (8-bit, one channel, upright). Word boxes are in `gray`'s pixels; confidences
   /// 0..1. Throws std::runtime_error if the engine fails (not for a page with no text).
   virtual std::vector<Word> recognize(const cv::Mat& gray) = 0;
+  /// Reads `gray` as one line of text using only `allowedChars` (for re-reading a single value).
+  /// Default: an ordinary page read, for engines that have no line mode.
+  virtual std::vector<Word> recognizeLine(const cv::Mat& gray, const std::string& allowedChars) {
+    (void)allowedChars;
+    return recognize(gray);
+  }
   /// Guesses how the page is turned; nullopt when the engine cannot tell (default: never can).
   virtual std::optional<OrientationGuess> detectOrientation(const cv::Mat& gray) {
     (void)gray;

@@ -37,33 +37,19 @@ class TesseractEngine final : public OcrEngine {
     if (osdReady_ > 0) osd_.End();
   }
 
-  std::vector<Word> recognize(const cv::Mat& gray) override {
-    CV_Assert(gray.type() == CV_8UC1);
-    api_.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
-    api_.SetSourceResolution(300);
-    if (api_.Recognize(nullptr) != 0) throw std::runtime_error("Tesseract failed to recognise the page");
+  std::vector<Word> recognize(const cv::Mat& gray) override { return read(gray); }
+
+  std::vector<Word> recognizeLine(const cv::Mat& gray, const std::string& allowedChars) override {
+    api_.SetPageSegMode(tesseract::PSM_SINGLE_LINE);
+    api_.SetVariable("tessedit_char_whitelist", allowedChars.c_str());
     std::vector<Word> words;
-    // WARNING: the iterator points into the API's state; it is valid only until the next
-    // SetImage/Recognize/Clear on api_, so it never leaves this function.
-    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
-    if (it) {
-      do {
-        std::unique_ptr<char, TextDeleter> text(it->GetUTF8Text(tesseract::RIL_WORD));
-        if (!text || std::all_of(text.get(), text.get() + std::strlen(text.get()),
-                                 [](unsigned char c) { return std::isspace(c); })) {
-          continue;  // table rules and borders come back as blank words
-        }
-        int left = 0, top = 0, right = 0, bottom = 0;
-        if (!it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom)) continue;
-        Word word;
-        word.text = text.get();
-        word.box = {static_cast<double>(left), static_cast<double>(top),
-                    static_cast<double>(right - left), static_cast<double>(bottom - top)};
-        word.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
-        words.push_back(std::move(word));
-      } while (it->Next(tesseract::RIL_WORD));
+    try {
+      words = read(gray);
+    } catch (...) {
+      restorePageMode();
+      throw;
     }
-    api_.Clear();
+    restorePageMode();
     return words;
   }
 
@@ -100,6 +86,41 @@ class TesseractEngine final : public OcrEngine {
   std::string name() const override { return std::string("tesseract ") + tesseract::TessBaseAPI::Version(); }
 
  private:
+  std::vector<Word> read(const cv::Mat& gray) {
+    CV_Assert(gray.type() == CV_8UC1);
+    api_.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+    api_.SetSourceResolution(300);
+    if (api_.Recognize(nullptr) != 0) throw std::runtime_error("Tesseract failed to recognise the page");
+    std::vector<Word> words;
+    // WARNING: the iterator points into the API's state; it is valid only until the next
+    // SetImage/Recognize/Clear on api_, so it never leaves this function.
+    std::unique_ptr<tesseract::ResultIterator> it(api_.GetIterator());
+    if (it) {
+      do {
+        std::unique_ptr<char, TextDeleter> text(it->GetUTF8Text(tesseract::RIL_WORD));
+        if (!text || std::all_of(text.get(), text.get() + std::strlen(text.get()),
+                                 [](unsigned char c) { return std::isspace(c); })) {
+          continue;  // table rules and borders come back as blank words
+        }
+        int left = 0, top = 0, right = 0, bottom = 0;
+        if (!it->BoundingBox(tesseract::RIL_WORD, &left, &top, &right, &bottom)) continue;
+        Word word;
+        word.text = text.get();
+        word.box = {static_cast<double>(left), static_cast<double>(top),
+                    static_cast<double>(right - left), static_cast<double>(bottom - top)};
+        word.confidence = std::clamp(it->Confidence(tesseract::RIL_WORD) / 100.0, 0.0, 1.0);
+        words.push_back(std::move(word));
+      } while (it->Next(tesseract::RIL_WORD));
+    }
+    api_.Clear();
+    return words;
+  }
+
+  void restorePageMode() {
+    api_.SetPageSegMode(tesseract::PSM_AUTO);
+    api_.SetVariable("tessedit_char_whitelist", "");
+  }
+
   static constexpr double kOsdLongSide = 1650;
   std::string tessdataDir_;
   tesseract::TessBaseAPI api_;

@@ -1,0 +1,318 @@
+#include "noticescan/reread/Reread.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <map>
+#include <cstdio>
+#include <cstdlib>
+#include <regex>
+
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/extract/Extractor.h"
+#include "noticescan/extract/Grammar.h"
+#include "noticescan/extract/Labels.h"
+#include "noticescan/extract/Layout.h"
+
+namespace noticescan::reread {
+namespace {
+
+/// A value read with no repair and at least this word confidence is left alone.
+constexpr double kSureConfidence = 0.9;
+/// A labelled span counts when it is at most this many line heights from its label.
+constexpr double kMaxLabelDistance = 6.0;
+/// Each repair a reading needed multiplies its vote by this (as in the extractor's confidence).
+constexpr double kRepairFactor = 0.85;
+/// A span whose readings agree on nothing keeps its first reading at this share of its confidence.
+constexpr double kDisputedFactor = 0.6;
+/// Re-read crops are scaled so the text is about this tall: Tesseract's line recogniser reads
+/// capitals and digits of 25-40 px best.
+constexpr double kTextHeights[] = {32.0, 24.0};
+/// What identifiers are printed with; anything else in a re-read is a misreading.
+constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#*";
+
+bool isBlank(const Word& w) {
+  return std::all_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isspace(c); });
+}
+
+/// Runs of a segment's text that could be an identifier, however badly read: an optional short
+/// prefix, then groups of characters OCR gives for digits. Checked for size by the caller.
+const std::regex& spanPattern() {
+  static const std::regex re(
+      "(?:[A-Za-z0-9|!]{1,4}[#*]?[ \\-]?)?[0-9OoQDIli|!ZzSsGBgq]{2,}(?:[ \\-]?[0-9OoQDIli|!ZzSsGBgq]{2,}){0,4}");
+  return re;
+}
+const std::regex& aNumberLikePattern() {
+  static const std::regex re("^A[#:\\- ]{0,2}[0-9OoQDIli|!ZzSsGBgq \\-]{7,11}$");
+  return re;
+}
+/// A telephone number read cleanly (3-3-4 digits) is never an identifier misread.
+const std::regex& telephonePattern() {
+  static const std::regex re("^(?:1[ \\-])?[0-9]{3}[ \\-][0-9]{3}[ \\-][0-9]{4}$");
+  return re;
+}
+const std::regex& receiptLikePattern() {
+  static const std::regex re("^[A-Za-z0-9|!]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq \\-]{8,}$");
+  return re;
+}
+
+double overlapShare(const Rect& a, const Rect& b) {
+  const double w = std::min(a.right(), b.right()) - std::max(a.x, b.x);
+  const double h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
+  if (w <= 0 || h <= 0) return 0;
+  return w * h / std::max(1.0, std::min(a.width * a.height, b.width * b.height));
+}
+
+Rect boundsOf(const Quad& polygon) {
+  double x0 = polygon[0].x, y0 = polygon[0].y, x1 = x0, y1 = y0;
+  for (const Point& p : polygon) {
+    x0 = std::min(x0, p.x);
+    y0 = std::min(y0, p.y);
+    x1 = std::max(x1, p.x);
+    y1 = std::max(y1, p.y);
+  }
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+/// The best identifier reading in one line of text: the longest candidate, then the one with the
+/// fewest repairs.
+std::optional<extract::Candidate> bestCandidate(std::string_view text, const extract::Models& models) {
+  std::optional<extract::Candidate> best;
+  for (extract::Candidate& c : extract::findCandidates(text, models)) {
+    if (!best || c.end - c.begin > best->end - best->begin ||
+        (c.end - c.begin == best->end - best->begin && c.normalised.repairs.size() < best->normalised.repairs.size())) {
+      best = std::move(c);
+    }
+  }
+  return best;
+}
+
+/// The renderings of one crop that are read: enlarged or reduced to each text height, and the
+/// larger one also as black and white (Otsu), which helps where blur greys the strokes.
+std::vector<cv::Mat> renderings(const cv::Mat& crop, double textHeight) {
+  std::vector<cv::Mat> out;
+  for (const double target : kTextHeights) {
+    const double scale = std::clamp(target / std::max(1.0, textHeight), 0.4, 5.0);
+    cv::Mat scaled;
+    cv::resize(crop, scaled, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+    // A white margin: Tesseract finds the baseline better with room around the text.
+    const int margin = static_cast<int>(target / 2);
+    cv::copyMakeBorder(scaled, scaled, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
+    out.push_back(scaled);
+    if (out.size() == 1) {
+      cv::Mat binary;
+      cv::threshold(scaled, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+      out.push_back(binary);
+    }
+  }
+  return out;
+}
+
+struct Ballot {
+  double weight = 0;
+  int count = 0;
+  double confidenceSum = 0;
+  std::string raw;  ///< the reading with the fewest repairs
+  std::size_t rawRepairs = 0;
+};
+
+/// Replaces the words of `span` with `text` spread over their united box, keeping any text of the
+/// first and last word that lies outside the span.
+void substitute(std::vector<Word>& words, const Span& span, const std::string& text, double confidence,
+                std::vector<bool>& removed, std::vector<Word>& added) {
+  Rect box = words[static_cast<std::size_t>(span.words.front())].box;
+  for (const int i : span.words) {
+    box = box.united(words[static_cast<std::size_t>(i)].box);
+    removed[static_cast<std::size_t>(i)] = true;
+  }
+  std::vector<std::string> tokens;
+  std::size_t chars = 0;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t space = std::min(text.find(' ', start), text.size());
+    if (space > start) {
+      tokens.push_back(text.substr(start, space - start));
+      chars += space - start;
+    }
+    start = space + 1;
+  }
+  // Tokens get widths in proportion to their characters; the gaps share what is left.
+  const double perChar = box.width / static_cast<double>(std::max<std::size_t>(1, chars + tokens.size() - 1));
+  double x = box.x;
+  for (const std::string& token : tokens) {
+    Word w;
+    w.text = token;
+    w.box = {x, box.y, perChar * static_cast<double>(token.size()), box.height};
+    w.confidence = confidence;
+    w.reread = true;
+    added.push_back(std::move(w));
+    x += perChar * static_cast<double>(token.size() + 1);
+  }
+}
+
+}  // namespace
+
+std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extract::Models& models) {
+  std::vector<int> original;  // layout index -> index in `words` (blank words are not in the layout)
+  std::vector<Word> kept;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (isBlank(words[i])) continue;
+    original.push_back(static_cast<int>(i));
+    kept.push_back(words[i]);
+  }
+  const extract::Layout layout = extract::buildLayout(kept);
+  const std::vector<extract::LabelHit> labels = extract::findLabels(layout, models);
+  const extract::PageExtraction first = extract::extractPage(kept, 1, TextSource::Ocr, models);
+
+  std::vector<Span> spans;
+  for (std::size_t s = 0; s < layout.segments.size(); ++s) {
+    const extract::Segment& segment = layout.segments[s];
+    using It = std::regex_iterator<std::string::const_iterator>;
+    for (It it(segment.text.begin(), segment.text.end(), spanPattern()), end; it != end; ++it) {
+      const auto begin = static_cast<std::size_t>(it->position(0));
+      const auto stop = begin + static_cast<std::size_t>(it->length(0));
+      const std::string text = it->str(0);
+      // Must start at a word boundary: the tail of a word is not a value.
+      if (begin > 0 && std::isalnum(static_cast<unsigned char>(segment.text[begin - 1]))) continue;
+      if (stop < segment.text.size() && std::isalnum(static_cast<unsigned char>(segment.text[stop]))) continue;
+      int alnum = 0, digits = 0;
+      for (const char c : text) {
+        alnum += std::isalnum(static_cast<unsigned char>(c)) || c == '|' || c == '!' ? 1 : 0;
+        digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
+      }
+      if (alnum < 7 || alnum > 16 || digits < 4 || std::regex_match(text, telephonePattern())) continue;
+
+      const Rect box = extract::spanBox(layout, segment, begin, stop);
+      const auto field = std::find_if(first.fields.begin(), first.fields.end(),
+                                       [&](const Field& f) { return overlapShare(boundsOf(f.polygon), box) > 0.5; });
+      // Labelled: an identifier label governs the span and no closer label says it is something
+      // else (a telephone, an NVC case).
+      double identifierLabel = kMaxLabelDistance + 1, otherLabel = identifierLabel;
+      for (const extract::LabelHit& label : labels) {
+        const std::string& kind = label.entry->kind;
+        const auto d = extract::labelDistance(layout, label, static_cast<int>(s), begin, box);
+        if (!d) continue;
+        if (kind == "receipt_number" || kind == "a_number" || kind == "role" || kind == "online_account_number") {
+          identifierLabel = std::min(identifierLabel, *d);
+        } else if (kind == "distractor") {
+          otherLabel = std::min(otherLabel, *d);
+        }
+      }
+      const bool labelled = identifierLabel <= kMaxLabelDistance && identifierLabel <= otherLabel;
+      if (field != first.fields.end()) {
+        if (field->repairs.empty() && extract::spanConfidence(layout, segment, begin, stop) >= kSureConfidence) continue;
+      } else if (!labelled && !std::regex_match(text, receiptLikePattern()) &&
+                 !std::regex_match(text, aNumberLikePattern())) {
+        continue;
+      }
+
+      Span span;
+      span.box = box;
+      span.labelled = labelled || field != first.fields.end();
+      for (std::size_t i = begin; i < stop; ++i) {
+        const int slot = segment.charWord[i];
+        if (slot < 0) continue;
+        const int index = original[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])];
+        if (span.words.empty() || span.words.back() != index) span.words.push_back(index);
+      }
+      if (span.words.empty()) continue;
+      const auto wordAt = [&](std::size_t i) -> const Word& {
+        return layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(segment.charWord[i])])];
+      };
+      if (segment.charWord[begin] >= 0) span.before = wordAt(begin).text.substr(0, static_cast<std::size_t>(segment.charInWord[begin]));
+      if (segment.charWord[stop - 1] >= 0) span.after = wordAt(stop - 1).text.substr(static_cast<std::size_t>(segment.charInWord[stop - 1]) + 1);
+      spans.push_back(std::move(span));
+    }
+  }
+  std::stable_sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.labelled && !b.labelled; });
+  if (spans.size() > static_cast<std::size_t>(kMaxSpansPerPage)) spans.resize(kMaxSpansPerPage);
+  return spans;
+}
+
+std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat& gray, ocr::OcrEngine& engine,
+                                  const extract::Models& models, Stats* stats) {
+  std::vector<Word> words = input;
+  const std::vector<Span> spans = findUncertainSpans(words, models);
+  if (spans.empty()) return words;
+  std::vector<bool> removed(words.size(), false);
+  std::vector<Word> added;
+  for (const Span& span : spans) {
+    // The words as first read take part in the vote too.
+    std::string first;
+    double firstConfidence = 1.0;
+    for (const int i : span.words) {
+      const Word& w = words[static_cast<std::size_t>(i)];
+      first += (first.empty() ? "" : " ") + w.text;
+      firstConfidence = std::min(firstConfidence, w.confidence);
+    }
+    std::map<std::pair<FieldType, std::string>, Ballot> ballots;
+    double total = 0;
+    auto vote = [&](const std::string& text, double confidence) -> std::optional<std::pair<FieldType, std::string>> {
+      const auto c = bestCandidate(text, models);
+      if (!c) return std::nullopt;
+      const double weight = confidence * std::pow(kRepairFactor, static_cast<double>(c->normalised.repairs.size()));
+      const auto key = std::make_pair(c->type, c->normalised.value);
+      Ballot& b = ballots[key];
+      b.weight += weight;
+      b.count += 1;
+      b.confidenceSum += confidence;
+      if (b.raw.empty() || c->normalised.repairs.size() < b.rawRepairs) {
+        b.raw = c->raw;
+        b.rawRepairs = c->normalised.repairs.size();
+      }
+      total += weight;
+      return key;
+    };
+    const auto firstKey = vote(first, firstConfidence);
+
+    const double height = span.box.height;
+    const int padX = static_cast<int>(std::ceil(0.2 * height)), padY = static_cast<int>(std::ceil(0.25 * height));
+    const cv::Rect crop = cv::Rect(static_cast<int>(span.box.x) - padX, static_cast<int>(span.box.y) - padY,
+                                   static_cast<int>(std::ceil(span.box.width)) + 2 * padX,
+                                   static_cast<int>(std::ceil(span.box.height)) + 2 * padY) &
+                          cv::Rect(0, 0, gray.cols, gray.rows);
+    if (crop.width < 4 || crop.height < 4) continue;
+    if (stats) ++stats->spans;
+    int agreeing = 0;
+    for (const cv::Mat& image : renderings(gray(crop), height)) {
+      std::string text;
+      double confidence = 1.0;
+      for (const Word& w : engine.recognizeLine(image, kAllowedChars)) {
+        text += (text.empty() ? "" : " ") + w.text;
+        confidence = std::min(confidence, w.confidence);
+      }
+      if (stats) ++stats->readings;
+      if (std::getenv("NS_DEBUG_REREAD")) fprintf(stderr, "[%s] -> [%s] %.2f\n", first.c_str(), text.c_str(), confidence);
+      const auto key = vote(text, text.empty() ? 0.0 : confidence);
+      // Two fresh readings that agree with the first one settle it.
+      if (key && firstKey && *key == *firstKey && ++agreeing == 2) break;
+    }
+
+    const auto winner = std::max_element(ballots.begin(), ballots.end(), [](const auto& a, const auto& b) {
+      return a.second.weight < b.second.weight;
+    });
+    if (winner == ballots.end() || winner->second.count < 2 || total <= 0) {
+      // Nothing agrees with the first reading: whatever it says deserves less trust.
+      if (stats) ++stats->disputed;
+      for (const int i : span.words) words[static_cast<std::size_t>(i)].confidence *= kDisputedFactor;
+      continue;
+    }
+    const Ballot& b = winner->second;
+    const double share = b.weight / total;
+    const double confidence = std::clamp(share * b.confidenceSum / b.count, 0.0, 1.0);
+    if (firstKey && winner->first == *firstKey) {
+      if (stats) ++stats->confirmed;
+    } else if (stats) {
+      ++stats->changed;
+    }
+    substitute(words, span, span.before + b.raw + span.after, confidence, removed, added);
+  }
+  std::vector<Word> out;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (!removed[i]) out.push_back(std::move(words[i]));
+  }
+  for (Word& w : added) out.push_back(std::move(w));
+  return out;
+}
+
+}  // namespace noticescan::reread

@@ -1,0 +1,50 @@
+#pragma once
+// reread/: a second look at the identifiers a page read left uncertain. Each uncertain span (a
+// value that needed repairs, was read with low confidence, or sits under an identifier label but
+// does not parse) is cropped from the page, enlarged, read again as a single line restricted to
+// the characters identifiers use, in a few renderings; the readings vote. A reading that wins the
+// vote replaces the words of the span, marked `reread`; extraction then runs on the new words.
+
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "noticescan/Types.h"
+#include "noticescan/extract/Models.h"
+#include "noticescan/ocr/OcrEngine.h"
+
+namespace noticescan::reread {
+
+/// Counts for reports and tests.
+struct Stats {
+  int spans = 0;      ///< spans read again
+  int readings = 0;   ///< line reads made
+  int changed = 0;    ///< spans whose value the vote changed
+  int confirmed = 0;  ///< spans whose value the vote confirmed
+  int disputed = 0;   ///< spans where the readings agreed on nothing
+};
+
+/// At most this many spans are read again per page: a page of garbage costs a bounded time.
+inline constexpr int kMaxSpansPerPage = 10;
+
+/// Where a page's words are worth a second look, in the page's pixels.
+struct Span {
+  Rect box;
+  std::vector<int> words;  ///< indices into the word list given to findUncertainSpans
+  bool labelled = false;   ///< sits where an identifier label puts its value
+  std::string before;      ///< text of the first word that lies before the span
+  std::string after;       ///< text of the last word that lies after the span
+};
+
+/// The spans of `words` whose identifier reading is uncertain, most useful first, at most
+/// kMaxSpansPerPage. Pure: no image or engine involved.
+std::vector<Span> findUncertainSpans(const std::vector<Word>& words,
+                                     const extract::Models& models = extract::defaultModels());
+
+/// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
+/// where the readings agree. Word boxes are in `gray`'s pixels.
+std::vector<Word> rereadUncertain(const std::vector<Word>& words, const cv::Mat& gray, ocr::OcrEngine& engine,
+                                  const extract::Models& models = extract::defaultModels(), Stats* stats = nullptr);
+
+}  // namespace noticescan::reread
