@@ -71,6 +71,159 @@ std::optional<std::vector<cv::Point2f>> fourCorners(const std::vector<cv::Point>
 
 }  // namespace
 
+namespace {
+
+/// Local normalisation window for the second mask, in search-copy pixels.
+constexpr int kNearbyWindow = 201;
+/// Contrast across a page edge (paper brighter inside, on the 0-255 score) that counts as full
+/// support; an edge of the opposite polarity counts against.
+constexpr double kFullEdgeContrast = 30.0;
+/// How much a larger outline is preferred: support (-1..1) plus this times the frame share.
+constexpr double kAreaPreference = 0.3;
+/// A side that runs along the picture's border (the page is cut there) cannot be seen: it counts
+/// as this much support.
+constexpr double kFrameSideSupport = 0.3;
+
+/// The largest bright region of a paper-likeness map as a convex outline, or nothing.
+std::optional<std::vector<cv::Point2f>> maskOutline(const cv::Mat& score8, double frameArea) {
+  cv::Mat mask;
+  cv::threshold(score8, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  // Close the holes that text makes in the paper, then drop specks of the background.
+  const int k = std::max(5, kSearchLongSide / 40);
+  cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
+  cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k / 2, k / 2)));
+  std::vector<std::vector<cv::Point>> contours;
+  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
+  if (contours.empty()) return std::nullopt;
+  const auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
+    return cv::contourArea(a) < cv::contourArea(b);
+  });
+  std::vector<cv::Point> hull;
+  cv::convexHull(*largest, hull);
+  const double share = cv::contourArea(hull) / frameArea;
+  if (share < kMinPageArea || share > kMaxPageArea) return std::nullopt;
+  return fourCorners(hull);
+}
+
+cv::Mat to8bit(cv::Mat score) {
+  cv::normalize(score, score, 0, 255, cv::NORM_MINMAX);
+  cv::Mat out;
+  score.convertTo(out, CV_8U);
+  cv::GaussianBlur(out, out, cv::Size(5, 5), 0);
+  return out;
+}
+
+/// How well the side a->b of an outline sits on a paper edge: the mean contrast between just
+/// inside and just outside, signed (paper brighter inside) and scaled to -1..1.
+double sideSupport(const cv::Mat& image, cv::Point2f a, cv::Point2f b, cv::Point2f centre) {
+  const cv::Point2f along = b - a;
+  const double length = std::hypot(along.x, along.y);
+  if (length < 1) return 0;
+  cv::Point2f normal(-along.y / static_cast<float>(length), along.x / static_cast<float>(length));
+  if (normal.dot(centre - a) < 0) normal = -normal;  // point into the page
+  const float w = static_cast<float>(image.cols - 1), h = static_cast<float>(image.rows - 1);
+  const auto onBorder = [&](cv::Point2f p) { return p.x < 3 || p.y < 3 || p.x > w - 3 || p.y > h - 3; };
+  if (onBorder(a) && onBorder(b) && onBorder((a + b) * 0.5f)) return kFrameSideSupport;
+  double sum = 0;
+  int n = 0;
+  const int steps = std::max(8, static_cast<int>(length / 4));
+  for (int i = 1; i < steps; ++i) {
+    const cv::Point2f p = a + along * (static_cast<float>(i) / static_cast<float>(steps));
+    const cv::Point2f in = p + normal * 3.0f, out = p - normal * 3.0f;
+    if (in.x < 0 || in.y < 0 || out.x < 0 || out.y < 0 || in.x > w || out.x > w || in.y > h || out.y > h) continue;
+    const double d = image.at<float>(cv::Point(cvRound(in.x), cvRound(in.y))) -
+                     image.at<float>(cv::Point(cvRound(out.x), cvRound(out.y)));
+    sum += std::clamp(d / kFullEdgeContrast, -1.0, 1.0);
+    ++n;
+  }
+  return n > 0 ? sum / n : kFrameSideSupport;
+}
+
+double outlineSupport(const cv::Mat& image, const Quad& q) {
+  cv::Point2f centre(0, 0);
+  for (const Point& p : q) centre += cv::Point2f(static_cast<float>(p.x), static_cast<float>(p.y)) * 0.25f;
+  double total = 0, perimeter = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const cv::Point2f a(static_cast<float>(q[i].x), static_cast<float>(q[i].y));
+    const cv::Point2f b(static_cast<float>(q[(i + 1) % 4].x), static_cast<float>(q[(i + 1) % 4].y));
+    const double length = std::hypot(b.x - a.x, b.y - a.y);
+    total += length * sideSupport(image, a, b, centre);
+    perimeter += length;
+  }
+  return perimeter > 0 ? total / perimeter : 0;
+}
+
+std::optional<cv::Point2f> intersect(const cv::Vec2f& l1, const cv::Vec2f& l2) {
+  const double a1 = std::cos(l1[1]), b1 = std::sin(l1[1]), a2 = std::cos(l2[1]), b2 = std::sin(l2[1]);
+  const double det = a1 * b2 - a2 * b1;
+  if (std::abs(det) < 1e-6) return std::nullopt;
+  return cv::Point2f(static_cast<float>((l1[0] * b2 - l2[0] * b1) / det), static_cast<float>((a1 * l2[0] - a2 * l1[0]) / det));
+}
+
+/// Outlines made of straight edges: the strongest lines of the edge map, taken two nearly
+/// parallel pairs at a time.
+std::vector<std::vector<cv::Point2f>> lineOutlines(const cv::Mat& score8) {
+  cv::Mat edges;
+  cv::Canny(score8, edges, 20, 60);
+  std::vector<cv::Vec2f> raw;
+  cv::HoughLines(edges, raw, 1, CV_PI / 180, std::max(30, std::min(score8.cols, score8.rows) / 8));
+  // The strongest distinct lines (HoughLines lists them strongest first).
+  std::vector<cv::Vec2f> lines;
+  for (const cv::Vec2f& l : raw) {
+    const bool duplicate = std::any_of(lines.begin(), lines.end(), [&](const cv::Vec2f& k) {
+      double dt = std::abs(l[1] - k[1]);
+      double dr = std::abs(l[0] - k[0]);
+      if (dt > CV_PI / 2) {  // the same line near theta 0 and pi has opposite rho
+        dt = CV_PI - dt;
+        dr = std::abs(l[0] + k[0]);
+      }
+      return dt < 4 * CV_PI / 180 && dr < 12;
+    });
+    if (!duplicate) lines.push_back(l);
+    if (lines.size() == 20) break;
+  }
+  const auto angleBetween = [](const cv::Vec2f& a, const cv::Vec2f& b) {
+    double d = std::abs(a[1] - b[1]);
+    return std::min(d, CV_PI - d);
+  };
+  std::vector<std::pair<int, int>> pairs;
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    for (std::size_t j = i + 1; j < lines.size(); ++j)
+      if (angleBetween(lines[i], lines[j]) < 35 * CV_PI / 180) pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
+
+  const float marginX = 0.02f * static_cast<float>(score8.cols), marginY = 0.02f * static_cast<float>(score8.rows);
+  const double frameArea = static_cast<double>(score8.cols) * score8.rows;
+  std::vector<std::vector<cv::Point2f>> out;
+  for (std::size_t p = 0; p < pairs.size(); ++p) {
+    for (std::size_t q = p + 1; q < pairs.size(); ++q) {
+      const auto [i, j] = pairs[p];
+      const auto [k, l] = pairs[q];
+      if (i == k || i == l || j == k || j == l) continue;
+      const double cross = angleBetween(lines[static_cast<std::size_t>(i)], lines[static_cast<std::size_t>(k)]);
+      if (cross < 55 * CV_PI / 180) continue;
+      std::vector<cv::Point2f> corners;
+      for (const int a : {i, j})
+        for (const int b : {k, l})
+          if (auto x = intersect(lines[static_cast<std::size_t>(a)], lines[static_cast<std::size_t>(b)])) corners.push_back(*x);
+      if (corners.size() != 4) continue;
+      const bool inside = std::all_of(corners.begin(), corners.end(), [&](const cv::Point2f& c) {
+        return c.x >= -marginX && c.y >= -marginY && c.x <= static_cast<float>(score8.cols) + marginX &&
+               c.y <= static_cast<float>(score8.rows) + marginY;
+      });
+      if (!inside) continue;
+      std::vector<cv::Point2f> hull;
+      cv::convexHull(corners, hull);
+      if (hull.size() != 4) continue;
+      const double share = cv::contourArea(hull) / frameArea;
+      if (share < kMinPageArea || share > kMaxPageArea) continue;
+      out.push_back(hull);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<FoundPage> findPage(const cv::Mat& image) {
   const double scale = std::min(1.0, kSearchLongSide / static_cast<double>(std::max(image.cols, image.rows)));
   cv::Mat small;
@@ -90,33 +243,48 @@ std::optional<FoundPage> findPage(const cv::Mat& image) {
   } else {
     small.convertTo(score, CV_32F);
   }
-  cv::normalize(score, score, 0, 255, cv::NORM_MINMAX);
-  score.convertTo(score, CV_8U);
-  cv::GaussianBlur(score, score, cv::Size(5, 5), 0);
-  cv::Mat mask;
-  cv::threshold(score, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  // Close the holes that text makes in the paper, then drop specks of the background.
-  const int k = std::max(5, kSearchLongSide / 40);
-  cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k, k)));
-  cv::morphologyEx(mask, mask, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(k / 2, k / 2)));
+  cv::max(score, 1.0f, score);
+  const cv::Mat score8 = to8bit(score);
+  // Light and shadow scale paper and table alike: compared with the brightest thing nearby, a
+  // table next to the paper stays darker even where it is better lit than the paper.
+  cv::Mat nearby, relative;
+  cv::dilate(score, nearby, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kNearbyWindow, kNearbyWindow)));
+  cv::GaussianBlur(nearby, nearby, cv::Size(0, 0), kNearbyWindow / 4.0);
+  cv::divide(score, nearby, relative);
+  cv::min(relative, 1.0f, relative);
+  const cv::Mat relative8 = to8bit(relative);
 
-  std::vector<std::vector<cv::Point>> contours;
-  cv::findContours(mask, contours, cv::RETR_EXTERNAL, cv::CHAIN_APPROX_SIMPLE);
-  if (contours.empty()) return std::nullopt;
-  const auto largest = std::max_element(contours.begin(), contours.end(), [](const auto& a, const auto& b) {
-    return cv::contourArea(a) < cv::contourArea(b);
-  });
+  // Candidates from both masks and from straight edges; the one whose sides sit best on edges
+  // with paper inside wins.
   const double frameArea = static_cast<double>(small.cols) * small.rows;
-  std::vector<cv::Point> hull;
-  cv::convexHull(*largest, hull);
-  const double share = cv::contourArea(hull) / frameArea;
-  if (share < kMinPageArea || share > kMaxPageArea) return std::nullopt;
-  const auto corners = fourCorners(hull);
-  if (!corners) return std::nullopt;
+  std::vector<std::vector<cv::Point2f>> candidates = lineOutlines(score8);
+  for (const cv::Mat* map : {&score8, &relative8}) {
+    if (auto c = maskOutline(*map, frameArea)) candidates.push_back(*c);
+  }
+  cv::Mat support;
+  score8.convertTo(support, CV_32F);
+  std::optional<Quad> best;
+  double bestSupport = -2;
+  for (const auto& c : candidates) {
+    const Quad q = orderCorners(c);
+    // A fold or a printed box is a straight edge too, inside the page: of outlines that sit
+    // about as well on their edges, the larger is the sheet.
+    std::vector<cv::Point2f> poly;
+    for (const Point& p : q) poly.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+    const double s = outlineSupport(support, q) + kAreaPreference * cv::contourArea(poly) / frameArea;
+    if (s > bestSupport) {
+      bestSupport = s;
+      best = q;
+    }
+  }
+  if (!best) return std::nullopt;
 
   FoundPage page;
-  page.areaShare = share;
-  page.corners = orderCorners(*corners);
+  std::vector<cv::Point2f> poly;
+  for (const Point& p : *best) poly.emplace_back(static_cast<float>(p.x), static_cast<float>(p.y));
+  page.areaShare = cv::contourArea(poly) / frameArea;
+  if (page.areaShare < kMinPageArea || page.areaShare > kMaxPageArea) return std::nullopt;
+  page.corners = *best;
   const double margin = 3;
   for (Point& p : page.corners) {
     page.cutByFrame = page.cutByFrame || p.x < margin || p.y < margin || p.x > small.cols - 1 - margin ||
