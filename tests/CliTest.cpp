@@ -204,9 +204,18 @@ TEST_F(CliTest, DebugDirReceivesPageImages) {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir_ / "debug")) names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
-  ASSERT_EQ(names.size(), 3u);
+  ASSERT_EQ(names.size(), 4u);
   EXPECT_NE(names[0].find("-p001-1-input.png"), std::string::npos);
   EXPECT_NE(names[2].find("-p001-3-fields.png"), std::string::npos);
+  // The words as read, for finding out why a number was missed: a header and one word per line.
+  ASSERT_NE(names[3].find("-p001-words.tsv"), std::string::npos);
+  std::ifstream words(dir_ / "debug" / names[3]);
+  std::string header, line;
+  std::getline(words, header);
+  EXPECT_EQ(header, "x\ty\twidth\theight\tconfidence\ttext");
+  int count = 0;
+  while (std::getline(words, line)) count += line.empty() ? 0 : 1;
+  EXPECT_GT(count, 50);
 }
 
 TEST_F(CliTest, MissingLanguageDataExitsThree) {

@@ -14,6 +14,20 @@ using namespace noticescan::page;
 
 namespace {
 
+/// Lays `sheet` (BGR) onto `table` (BGR) with its corners at `corners`.
+cv::Mat placeSheet(cv::Mat table, cv::Mat sheet, const std::vector<cv::Point2f>& corners) {
+  const std::vector<cv::Point2f> from = {{0, 0},
+                                         {static_cast<float>(sheet.cols), 0},
+                                         {static_cast<float>(sheet.cols), static_cast<float>(sheet.rows)},
+                                         {0, static_cast<float>(sheet.rows)}};
+  const cv::Mat h = cv::getPerspectiveTransform(from, corners);
+  cv::Mat mask(sheet.size(), CV_8U, cv::Scalar(255)), warpedMask;
+  cv::warpPerspective(sheet, sheet, h, table.size());
+  cv::warpPerspective(mask, warpedMask, h, table.size());
+  sheet.copyTo(table, warpedMask);
+  return table;
+}
+
 /// A 3000 x 4000 photo: wood-brown table with a stripe texture, a white sheet with text lines
 /// whose corners are `corners`.
 cv::Mat photo(const std::vector<cv::Point2f>& corners) {
@@ -21,13 +35,7 @@ cv::Mat photo(const std::vector<cv::Point2f>& corners) {
   for (int x = 0; x < image.cols; x += 37) cv::line(image, {x, 0}, {x + 200, image.rows}, cv::Scalar(40, 75, 120), 9);
   cv::Mat sheet(2200, 1700, CV_8UC3, cv::Scalar(235, 240, 242));
   for (int y = 150; y < 1200; y += 45) cv::line(sheet, {120, y}, {1500, y}, cv::Scalar(30, 30, 30), 6);
-  const std::vector<cv::Point2f> from = {{0, 0}, {1700, 0}, {1700, 2200}, {0, 2200}};
-  const cv::Mat h = cv::getPerspectiveTransform(from, corners);
-  cv::Mat mask(sheet.size(), CV_8U, cv::Scalar(255)), warpedMask;
-  cv::warpPerspective(sheet, sheet, h, image.size());
-  cv::warpPerspective(mask, warpedMask, h, image.size());
-  sheet.copyTo(image, warpedMask);
-  return image;
+  return placeSheet(image, sheet, corners);
 }
 
 double cornerError(const Quad& found, const std::vector<cv::Point2f>& truth) {
@@ -51,6 +59,30 @@ TEST(PageFinderTest, FindsATiltedSheetWithinOnePercentOfTheDiagonal) {
     EXPECT_LT(cornerError(found->corners, corners), 0.01 * diagonal);
     EXPECT_FALSE(found->cutByFrame);
   }
+}
+
+TEST(PageFinderTest, FindsASheetOnAPaleTableUnderAShadowWithAFold) {
+  // White paper on a light grey table: the lit part of the table is brighter than the shadowed
+  // part of the sheet, and a fold across the sheet is a straight edge of its own.
+  const std::vector<cv::Point2f> corners = {{450, 700}, {2500, 560}, {2650, 3450}, {380, 3600}};
+  cv::Mat sheet(2200, 1700, CV_8UC3, cv::Scalar(245, 247, 248));
+  for (int y = 150; y < 1000; y += 45) cv::line(sheet, {120, y}, {1500, y}, cv::Scalar(40, 40, 40), 5);
+  sheet(cv::Rect(0, 1400, 1700, 800)) -= cv::Scalar(18, 18, 18);  // the fold's far panel, turned from the light
+  cv::Mat image = placeSheet(cv::Mat(4000, 3000, CV_8UC3, cv::Scalar(200, 205, 210)), sheet, corners);
+  // Light: bright on the left, a soft shadow over the right half.
+  cv::Mat light(image.size(), CV_32F);
+  for (int x = 0; x < image.cols; ++x) light.col(x).setTo(1.12 - 0.4 * x / image.cols);
+  cv::GaussianBlur(light, light, cv::Size(0, 0), 60);
+  cv::Mat lit;
+  image.convertTo(lit, CV_32FC3);
+  cv::Mat light3;
+  cv::merge(std::vector<cv::Mat>{light, light, light}, light3);
+  lit = lit.mul(light3);
+  lit.convertTo(image, CV_8UC3);
+
+  const auto found = findPage(image);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_LT(cornerError(found->corners, corners), 0.01 * std::hypot(3000.0, 4000.0));
 }
 
 TEST(PageFinderTest, ReportsASheetCutByTheFrame) {

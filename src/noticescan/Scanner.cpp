@@ -80,6 +80,15 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
   return out;
 }
 
+/// Whether a field's outline (source pixels) reaches the picture's edge: within a quarter of its
+/// own height of it, or beyond.
+bool runsOffFrame(const Quad& polygon, double width, double height) {
+  const Rect box = bounds(polygon);
+  // The text's height is the box's shorter extent (values run along a line).
+  const double margin = 0.25 * std::min(box.width, box.height);
+  return box.x < margin || box.y < margin || box.right() > width - margin || box.bottom() > height - margin;
+}
+
 /// Tells a person what to do when a photo is too poor to trust.
 void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vector<Warning>& warnings) {
   const page::PageQuality& quality = prepared.quality;
@@ -190,6 +199,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
       std::vector<Word> words;
       std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
       double qualityFactor = 1.0;
+      bool photo = false;
       if (loaded.hasTextLayer) {
         report.textSource = TextSource::TextLayer;
         words = std::move(loaded.words);
@@ -205,6 +215,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
           if (guess && guess->confidence >= kMinOrientationConfidence) page::turnPage(prepared, 360 - guess->clockwiseTurn);
           ocrMs += msSince(t);
         }
+        photo = prepared.cameraFrame;
         report.rotation = prepared.rotation;
         report.skewDegrees = prepared.skewDegrees;
         for (Warning w : prepared.warnings) {
@@ -253,6 +264,17 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
         writeDebugWords(options_.debugDir, stem, pageNumber, words);
       }
       for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
+      // In a photo, a number that runs to the edge of the picture may have lost characters
+      // there ("A06531146" of A065311468): it is not reported, and the person is told why.
+      if (photo) {
+        const auto cut = std::erase_if(extraction.fields, [&](const Field& field) {
+          return runsOffFrame(field.polygon, loaded.sourceWidth, loaded.sourceHeight);
+        });
+        if (cut > 0) {
+          result.warnings.push_back({"identifier_cut", pageNumber,
+                                     "a number runs off the edge of the photo: retake it with the whole page in view"});
+        }
+      }
       extractions.push_back(std::move(extraction));
       extractMs += msSince(t);
       result.pages.push_back(report);

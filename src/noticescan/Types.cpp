@@ -4,6 +4,17 @@
 
 namespace noticescan {
 
+Rect bounds(const Quad& quad) {
+  double x0 = quad[0].x, y0 = quad[0].y, x1 = x0, y1 = y0;
+  for (const Point& p : quad) {
+    x0 = std::min(x0, p.x);
+    y0 = std::min(y0, p.y);
+    x1 = std::max(x1, p.x);
+    y1 = std::max(y1, p.y);
+  }
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
 Rect Rect::united(const Rect& other) const {
   if (other.width <= 0 && other.height <= 0) return *this;
   if (width <= 0 && height <= 0) return other;

@@ -34,6 +34,9 @@ struct Rect {
 /// Four corners, clockwise from top-left in the frame's upright orientation.
 using Quad = std::array<Point, 4>;
 
+/// The axis-aligned box around a quadrilateral.
+Rect bounds(const Quad& quad);
+
 /// One word read from a page, by OCR or from a PDF text layer.
 struct Word {
   std::string text;          ///< UTF-8, no surrounding white space

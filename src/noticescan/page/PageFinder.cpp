@@ -84,8 +84,10 @@ constexpr double kAreaPreference = 0.3;
 /// as this much support.
 constexpr double kFrameSideSupport = 0.3;
 
-/// The largest bright region of a paper-likeness map as a convex outline, or nothing.
-std::optional<std::vector<cv::Point2f>> maskOutline(const cv::Mat& score8, double frameArea) {
+/// The largest bright region of a paper-likeness map as a convex outline, or nothing. `share`
+/// receives the region's share of the frame (0 when there is none).
+std::optional<std::vector<cv::Point2f>> maskOutline(const cv::Mat& score8, double frameArea, double& share) {
+  share = 0;
   cv::Mat mask;
   cv::threshold(score8, mask, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
   // Close the holes that text makes in the paper, then drop specks of the background.
@@ -100,7 +102,7 @@ std::optional<std::vector<cv::Point2f>> maskOutline(const cv::Mat& score8, doubl
   });
   std::vector<cv::Point> hull;
   cv::convexHull(*largest, hull);
-  const double share = cv::contourArea(hull) / frameArea;
+  share = cv::contourArea(hull) / frameArea;
   if (share < kMinPageArea || share > kMaxPageArea) return std::nullopt;
   return fourCorners(hull);
 }
@@ -129,10 +131,20 @@ double sideSupport(const cv::Mat& image, cv::Point2f a, cv::Point2f b, cv::Point
   const int steps = std::max(8, static_cast<int>(length / 4));
   for (int i = 1; i < steps; ++i) {
     const cv::Point2f p = a + along * (static_cast<float>(i) / static_cast<float>(steps));
-    const cv::Point2f in = p + normal * 3.0f, out = p - normal * 3.0f;
-    if (in.x < 0 || in.y < 0 || out.x < 0 || out.y < 0 || in.x > w || out.x > w || in.y > h || out.y > h) continue;
-    const double d = image.at<float>(cv::Point(cvRound(in.x), cvRound(in.y))) -
-                     image.at<float>(cv::Point(cvRound(out.x), cvRound(out.y)));
+    // Near and farther out: a page edge is bright on one side and darker on the other all the
+    // way; the edge of a printed line is dark only for the line's width.
+    double d = kFullEdgeContrast;
+    bool seen = true;
+    for (const float offset : {3.0f, 8.0f}) {
+      const cv::Point2f in = p + normal * offset, out = p - normal * offset;
+      if (in.x < 0 || in.y < 0 || out.x < 0 || out.y < 0 || in.x > w || out.x > w || in.y > h || out.y > h) {
+        seen = false;
+        break;
+      }
+      d = std::min(d, static_cast<double>(image.at<float>(cv::Point(cvRound(in.x), cvRound(in.y))) -
+                                          image.at<float>(cv::Point(cvRound(out.x), cvRound(out.y)))));
+    }
+    if (!seen) continue;
     sum += std::clamp(d / kFullEdgeContrast, -1.0, 1.0);
     ++n;
   }
@@ -257,10 +269,14 @@ std::optional<FoundPage> findPage(const cv::Mat& image) {
   // Candidates from both masks and from straight edges; the one whose sides sit best on edges
   // with paper inside wins.
   const double frameArea = static_cast<double>(small.cols) * small.rows;
+  double paperShare = 0, relativeShare = 0;
+  const auto paper = maskOutline(score8, frameArea, paperShare);
+  // Paper from edge to edge is a scan (or a photo with no table in view): nothing to flatten, and
+  // the straight edges in it are printed boxes, not the sheet.
+  if (paperShare > kMaxPageArea) return std::nullopt;
   std::vector<std::vector<cv::Point2f>> candidates = lineOutlines(score8);
-  for (const cv::Mat* map : {&score8, &relative8}) {
-    if (auto c = maskOutline(*map, frameArea)) candidates.push_back(*c);
-  }
+  if (paper) candidates.push_back(*paper);
+  if (auto c = maskOutline(relative8, frameArea, relativeShare)) candidates.push_back(*c);
   cv::Mat support;
   score8.convertTo(support, CV_32F);
   std::optional<Quad> best;

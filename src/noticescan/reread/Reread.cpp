@@ -4,9 +4,8 @@
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <cstdio>
-#include <cstdlib>
 #include <regex>
+#include <string>
 
 #include <opencv2/imgproc.hpp>
 
@@ -62,17 +61,6 @@ double overlapShare(const Rect& a, const Rect& b) {
   const double h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
   if (w <= 0 || h <= 0) return 0;
   return w * h / std::max(1.0, std::min(a.width * a.height, b.width * b.height));
-}
-
-Rect boundsOf(const Quad& polygon) {
-  double x0 = polygon[0].x, y0 = polygon[0].y, x1 = x0, y1 = y0;
-  for (const Point& p : polygon) {
-    x0 = std::min(x0, p.x);
-    y0 = std::min(y0, p.y);
-    x1 = std::max(x1, p.x);
-    y1 = std::max(y1, p.y);
-  }
-  return {x0, y0, x1 - x0, y1 - y0};
 }
 
 /// The best identifier reading in one line of text: the longest candidate, then the one with the
@@ -184,7 +172,7 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
 
       const Rect box = extract::spanBox(layout, segment, begin, stop);
       const auto field = std::find_if(first.fields.begin(), first.fields.end(),
-                                       [&](const Field& f) { return overlapShare(boundsOf(f.polygon), box) > 0.5; });
+                                       [&](const Field& f) { return overlapShare(bounds(f.polygon), box) > 0.5; });
       // Labelled: an identifier label governs the span and no closer label says it is something
       // else (a telephone, an NVC case).
       double identifierLabel = kMaxLabelDistance + 1, otherLabel = identifierLabel;
@@ -282,7 +270,6 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
         confidence = std::min(confidence, w.confidence);
       }
       if (stats) ++stats->readings;
-      if (std::getenv("NS_DEBUG_REREAD")) fprintf(stderr, "[%s] -> [%s] %.2f\n", first.c_str(), text.c_str(), confidence);
       const auto key = vote(text, text.empty() ? 0.0 : confidence);
       // Two fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == 2) break;

@@ -1,0 +1,111 @@
+// The second look at uncertain identifiers: which spans are chosen, and how the readings vote.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "WordLayout.h"
+#include "noticescan/extract/Extractor.h"
+#include "noticescan/reread/Reread.h"
+
+using namespace noticescan;
+using testing_words::layOut;
+
+namespace {
+
+/// Answers line reads from a script, one reading per call, and remembers what it was shown.
+class ScriptedEngine final : public ocr::OcrEngine {
+ public:
+  explicit ScriptedEngine(std::deque<std::string> readings) : readings_(std::move(readings)) {}
+  std::vector<Word> recognize(const cv::Mat&) override { return {}; }
+  std::vector<Word> recognizeLine(const cv::Mat& gray, const std::string& allowed) override {
+    shown.push_back(gray.size());
+    allowedChars = allowed;
+    if (readings_.empty()) return {};
+    std::string text = readings_.front();
+    readings_.pop_front();
+    return {Word{text, {0, 0, 100, 20}, 0.9}};
+  }
+  std::string name() const override { return "scripted"; }
+  std::vector<cv::Size> shown;
+  std::string allowedChars;
+
+ private:
+  std::deque<std::string> readings_;
+};
+
+const cv::Mat kPage(1200, 1000, CV_8UC1, cv::Scalar(255));
+
+std::vector<Word> receiptBox(const std::string& value, double confidence) {
+  return layOut({{100, 100, "Receipt Number"}, {100, 130, value, confidence}, {600, 100, "Case Type"},
+                 {600, 130, "I485 - APPLICATION TO REGISTER"}});
+}
+
+const Field* find(const std::vector<Field>& fields, FieldType type) {
+  const auto it = std::find_if(fields.begin(), fields.end(), [&](const Field& f) { return f.type == type; });
+  return it == fields.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+TEST(RereadTest, AConfidentCleanValueIsLeftAlone) {
+  EXPECT_TRUE(reread::findUncertainSpans(receiptBox("IOE0912345678", 0.96)).empty());
+}
+
+TEST(RereadTest, ARepairedValueUnderItsLabelIsReadAgain) {
+  const std::vector<Word> words = receiptBox("EAC2I90012345", 0.96);
+  const auto spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_TRUE(spans[0].labelled);
+  ASSERT_EQ(spans[0].words.size(), 1u);
+  EXPECT_EQ(words[static_cast<std::size_t>(spans[0].words[0])].text, "EAC2I90012345");
+}
+
+TEST(RereadTest, AnUnparseableValueUnderAnIdentifierLabelIsReadAgain) {
+  // "AG9OS16402" needs three repairs: no grammar takes it, but it sits where an A-number goes.
+  const std::vector<Word> words = layOut({{100, 100, "Applicant"}, {100, 130, "AG9OS16402", 0.3}});
+  ASSERT_EQ(reread::findUncertainSpans(words).size(), 1u);
+}
+
+TEST(RereadTest, TelephoneNumbersAndProseAreNotReadAgain) {
+  const std::vector<Word> words =
+      layOut({{100, 100, "Customer Service Telephone: 800-375-5283"},
+              {100, 160, "Please bring this notice and photo identification with you.", 0.5}});
+  EXPECT_TRUE(reread::findUncertainSpans(words).empty());
+}
+
+TEST(RereadTest, AgreeingReadingsReplaceAMisreadValue) {
+  ScriptedEngine engine({"LIN-20-912-43380", "LIN-20-912-43380", "LIN-20-912-43380"});
+  reread::Stats stats;
+  const std::vector<Word> words =
+      reread::rereadUncertain(receiptBox("LIN-28-912-43388", 0.3), kPage, engine, extract::defaultModels(), &stats);
+  EXPECT_EQ(stats.spans, 1);
+  EXPECT_EQ(stats.changed, 1);
+  // Only the value's own crop is shown to the engine, with the identifier alphabet.
+  ASSERT_FALSE(engine.shown.empty());
+  for (const cv::Size& size : engine.shown) EXPECT_LT(size.height, 200);
+  EXPECT_EQ(engine.allowedChars.find('a'), std::string::npos);
+
+  const auto page = extract::extractPage(words, 1, TextSource::Ocr);
+  const Field* receipt = find(page.fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "LIN2091243380");
+  EXPECT_NE(std::find(receipt->evidence.begin(), receipt->evidence.end(), "reread"), receipt->evidence.end());
+  EXPECT_EQ(receipt->label, "Receipt Number");
+}
+
+TEST(RereadTest, DisagreeingReadingsKeepTheFirstReadingWithLessTrust) {
+  const std::vector<Word> first = receiptBox("LIN-28-912-43388", 0.5);
+  const auto before = extract::extractPage(first, 1, TextSource::Ocr);
+  ScriptedEngine engine({"LIN-26-912-43386", "LIN-20-912-43385", "LIN-29-912-43380"});
+  reread::Stats stats;
+  const auto after = extract::extractPage(reread::rereadUncertain(first, kPage, engine, extract::defaultModels(), &stats),
+                                          1, TextSource::Ocr);
+  EXPECT_EQ(stats.disputed, 1);
+  const Field* a = find(before.fields, FieldType::ReceiptNumber);
+  const Field* b = find(after.fields, FieldType::ReceiptNumber);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_EQ(b->value, "LIN2891243388");
+  EXPECT_LT(b->confidence, a->confidence);
+}
