@@ -87,6 +87,19 @@ TEST(ExtractorTest, SameShapeNumbersUnderOtherLabelsAreRejected) {
   EXPECT_TRUE(e.fields.empty()) << e.fields.size() << " fields, first " << e.fields[0].value;
 }
 
+TEST(ExtractorTest, ALabelEndingALineOfProseGovernsTheValueStartingTheNext) {
+  // A passport number that happens to start with "A" is still a passport number when the prose
+  // wraps between its label and the value.
+  const PageExtraction e = run({
+      {0, 0, "Submit a copy of the biographic page of the applicant's passport (number"},
+      {0, 30, "A48967898) and evidence of the bona fide relationship."},
+  });
+  EXPECT_TRUE(e.fields.empty()) << e.fields.size() << " fields, first " << e.fields[0].value;
+  // Without the label the same line is an A-number.
+  const PageExtraction alone = run({{0, 30, "A48967898) and evidence of the bona fide relationship."}});
+  ASSERT_EQ(alone.fields.size(), 1u);
+}
+
 TEST(ExtractorTest, UnknownPrefixNeedsALabelAndScoresLow) {
   EXPECT_TRUE(run({{0, 0, "reference XYZ0912345678 enclosed"}}).fields.empty());
   const PageExtraction labelled = run({{0, 0, "Receipt Number: XYZ0912345678"}});

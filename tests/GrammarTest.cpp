@@ -54,6 +54,9 @@ TEST(GrammarTest, KnownPrefixMayNeedTwoLetterRepairs) {
   EXPECT_EQ(candidates.front().normalised.repairs, (std::vector<std::string>{"1->I at 0", "0->O at 1"}));
   // The same two repairs towards a prefix nobody uses stay a number, not a receipt.
   EXPECT_TRUE(values("10X0921376770", FieldType::ReceiptNumber).empty());
+  // A dollar sign is OCR's S.
+  EXPECT_EQ(values("$RC2091519835", FieldType::ReceiptNumber), V{"SRC2091519835"});
+  EXPECT_TRUE(values("fee $1,225.00 paid 2091519835", FieldType::ReceiptNumber).empty());
   // And a prefix with no letter read at all is a digit run.
   EXPECT_TRUE(values("1050921376770", FieldType::ReceiptNumber).empty());
 }

@@ -10,6 +10,10 @@ namespace {
 constexpr double kMaxRightGap = 20.0;
 /// A value this many line heights below its label (same column) still belongs to it.
 constexpr double kMaxBelowGap = 3.5;
+/// A line of running text is at least this many line heights wide (header boxes are narrower).
+constexpr double kMinProseWidth = 25.0;
+/// How far a value that starts the next line of wrapped prose is from a label ending the line.
+constexpr double kWrappedDistance = 1.5;
 
 }  // namespace
 
@@ -128,6 +132,15 @@ std::optional<double> labelDistance(const Layout& layout, const LabelHit& label,
     const double gap = valueBox.x - label.box.right();
     if (gap < -h || gap / h > kMaxRightGap) return std::nullopt;
     return 1.0 + std::max(0.0, gap) / h;
+  }
+  // Prose that wraps: the label ends a line of running text and the value starts the next line
+  // at the same margin ("...the passport (number" / "F02003163) and evidence").
+  const Line& valueLine = layout.lines[static_cast<std::size_t>(value.line)];
+  const bool prose = labelLine.segments.size() == 1 && labelSegment.box.width > kMinProseWidth * h;
+  const bool labelEndsLine = label.end + 1 >= labelSegment.text.size();
+  if (prose && labelEndsLine && value.line == labelSegment.line + 1 && valueLine.segments.front() == valueSegment &&
+      valueBegin <= 1 && std::abs(value.box.x - labelSegment.box.x) < 2.0 * h) {
+    return kWrappedDistance;
   }
   // Below, in the label's column: the value starts under the label (allowing a little indent
   // either way) and within a few lines.

@@ -23,6 +23,8 @@ constexpr double kSureConfidence = 0.9;
 constexpr double kMaxLabelDistance = 6.0;
 /// Each repair a reading needed multiplies its vote by this (as in the extractor's confidence).
 constexpr double kRepairFactor = 0.85;
+/// A first reading with no repair and at least this word confidence is never changed by a vote.
+constexpr double kOverturnableBelow = 0.85;
 /// A span whose readings agree on nothing keeps its first reading at this share of its confidence.
 constexpr double kDisputedFactor = 0.6;
 /// Re-read crops are scaled so the text is about this tall: Tesseract's line recogniser reads
@@ -39,7 +41,7 @@ bool isBlank(const Word& w) {
 /// prefix, then groups of characters OCR gives for digits. Checked for size by the caller.
 const std::regex& spanPattern() {
   static const std::regex re(
-      "(?:[A-Za-z0-9|!]{1,4}[#*]?[ \\-]?)?[0-9OoQDIli|!ZzSsGBgq]{2,}(?:[ \\-]?[0-9OoQDIli|!ZzSsGBgq]{2,}){0,4}");
+      "(?:[A-Za-z0-9|!$]{1,4}[#*]?[ \\-]?)?[0-9OoQDIli|!ZzSsGBgq]{2,}(?:[ \\-]?[0-9OoQDIli|!ZzSsGBgq]{2,}){0,4}");
   return re;
 }
 const std::regex& aNumberLikePattern() {
@@ -48,11 +50,11 @@ const std::regex& aNumberLikePattern() {
 }
 /// A telephone number read cleanly (3-3-4 digits) is never an identifier misread.
 const std::regex& telephonePattern() {
-  static const std::regex re("^(?:1[ \\-])?[0-9]{3}[ \\-][0-9]{3}[ \\-][0-9]{4}$");
+  static const std::regex re("(?:^|[^0-9])[0-9]{3}[ \\-][0-9]{3}[ \\-][0-9]{4}(?![0-9])");
   return re;
 }
 const std::regex& receiptLikePattern() {
-  static const std::regex re("^[A-Za-z0-9|!]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq \\-]{8,}$");
+  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq \\-]{8,}$");
   return re;
 }
 
@@ -168,7 +170,7 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
         alnum += std::isalnum(static_cast<unsigned char>(c)) || c == '|' || c == '!' ? 1 : 0;
         digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
       }
-      if (alnum < 7 || alnum > 16 || digits < 4 || std::regex_match(text, telephonePattern())) continue;
+      if (alnum < 7 || alnum > 16 || digits < 4 || std::regex_search(text, telephonePattern())) continue;
 
       const Rect box = extract::spanBox(layout, segment, begin, stop);
       const auto field = std::find_if(first.fields.begin(), first.fields.end(),
@@ -252,6 +254,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       return key;
     };
     const auto firstKey = vote(first, firstConfidence);
+    const auto firstCandidate = bestCandidate(first, models);
+    const bool firstClean = firstCandidate && firstCandidate->normalised.repairs.empty();
 
     const double height = span.box.height;
     const int padX = static_cast<int>(std::ceil(0.2 * height)), padY = static_cast<int>(std::ceil(0.25 * height));
@@ -285,6 +289,12 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       continue;
     }
     const Ballot& b = winner->second;
+    // A clean first reading that Tesseract was sure of is confirmed or left alone, never
+    // overturned: crops lose the context a page read has.
+    if (firstKey && winner->first != *firstKey && firstClean && firstConfidence >= kOverturnableBelow) {
+      if (stats) ++stats->disputed;
+      continue;
+    }
     const double share = b.weight / total;
     const double confidence = std::clamp(share * b.confidenceSum / b.count, 0.0, 1.0);
     if (firstKey && winner->first == *firstKey) {
