@@ -257,6 +257,13 @@ std::optional<FoundPage> findPage(const cv::Mat& image) {
   }
   cv::max(score, 1.0f, score);
   const cv::Mat score8 = to8bit(score);
+  const double frameArea = static_cast<double>(small.cols) * small.rows;
+  double paperShare = 0, relativeShare = 0;
+  const auto paper = maskOutline(score8, frameArea, paperShare);
+  // Paper from edge to edge is a scan (or a photo with no table in view): nothing to flatten, and
+  // the straight edges in it are printed boxes, not the sheet.
+  if (paperShare > kMaxPageArea) return std::nullopt;
+
   // Light and shadow scale paper and table alike: compared with the brightest thing nearby, a
   // table next to the paper stays darker even where it is better lit than the paper.
   cv::Mat nearby, relative;
@@ -268,12 +275,6 @@ std::optional<FoundPage> findPage(const cv::Mat& image) {
 
   // Candidates from both masks and from straight edges; the one whose sides sit best on edges
   // with paper inside wins.
-  const double frameArea = static_cast<double>(small.cols) * small.rows;
-  double paperShare = 0, relativeShare = 0;
-  const auto paper = maskOutline(score8, frameArea, paperShare);
-  // Paper from edge to edge is a scan (or a photo with no table in view): nothing to flatten, and
-  // the straight edges in it are printed boxes, not the sheet.
-  if (paperShare > kMaxPageArea) return std::nullopt;
   std::vector<std::vector<cv::Point2f>> candidates = lineOutlines(score8);
   if (paper) candidates.push_back(*paper);
   if (auto c = maskOutline(relative8, frameArea, relativeShare)) candidates.push_back(*c);
