@@ -203,6 +203,21 @@ def score(docs, outputs, found_of, status_of, seconds_of):
             "by_category": {c: t.summary() for c, t in sorted(by_category.items())}}
 
 
+def by_sharpness(docs, outputs):
+    """Categories split by the scanner's own verdict: documents it warned `low_sharpness` about
+    (it told the person to retake the photo) and the rest. Only categories with a warned document."""
+    tallies = {}
+    for doc in docs:
+        out = outputs.get(doc["file"], {"status": "crash"})
+        warned = any(w.get("code") == "low_sharpness" for w in out.get("warnings", []))
+        truth = {(f["type"], f["value"]) for f in doc["fields"]}
+        key = (doc["category"], "low_sharpness" if warned else "sharp")
+        tallies.setdefault(key, Tally()).add(truth, scanner_found(out) - ignored(doc), out.get("status", "crash"),
+                                             scanner_seconds(out))
+    warnedCategories = {c for (c, k) in tallies if k == "low_sharpness"}
+    return [{"category": c, "verdict": k, **t.summary()} for (c, k), t in sorted(tallies.items()) if c in warnedCategories]
+
+
 def outline_errors(docs, outputs):
     """For photos whose sheet is wholly in frame: how far the reported outline's corners are from
     the true ones, as a share of the page's diagonal (mean of the four corners, each matched to the
@@ -287,6 +302,14 @@ def markdown(report):
               "", "| confidence | fields | mean confidence | share correct |", "|---|---|---|---|"]
     for bin_ in c["bins"]:
         lines.append(f"| {bin_['bin']} | {bin_['n']} | {bin_['mean_confidence']} | {bin_['accuracy']} |")
+    rows = s.get("by_sharpness")
+    if rows:
+        lines += ["", "### By the scanner's own sharpness verdict", "",
+                  "Documents the scanner warned `low_sharpness` about (it asks the person to retake the photo) "
+                  "and the rest.", "", "| category | verdict | docs | F1 | P / R | exact |", "|---|---|---|---|---|---|"]
+        for r in rows:
+            lines.append(f"| {r['category']} | {r['verdict']} | {r['docs']} | {pct(r['f1'])} | "
+                         f"{pct(r['precision'])} / {pct(r['recall'])} | {pct(r['exact_match'])} |")
     o = s.get("outline")
     if o:
         lines += ["", "### Page outline on photos with the whole sheet in frame", "",
@@ -327,6 +350,7 @@ def main():
                 pairs.append((f["confidence"], (f["type"], f["value"]) in truth))
     scanner["calibration"] = calibration(pairs)
     scanner["outline"] = outline_errors(docs, outputs)
+    scanner["by_sharpness"] = by_sharpness(docs, outputs)
     scanner["wall_s"] = round(time.monotonic() - started, 1)
 
     report = {"corpus": str(args.corpus), "split": args.split, "docs": len(docs),
