@@ -100,6 +100,15 @@ TEST(ExtractorTest, ALabelEndingALineOfProseGovernsTheValueStartingTheNext) {
   ASSERT_EQ(alone.fields.size(), 1u);
 }
 
+TEST(ExtractorTest, NonAsciiLookAlikesAreReadAsWhatWasPrinted) {
+  // OCR's euro sign for E and en dashes for hyphens, in values printed in plain ASCII.
+  const PageExtraction e = run({{0, 0, "Receipt Number 10\u20AC0956181682"}, {0, 30, "Case EAC\u201321\u2013900\u201312345"}});
+  std::vector<std::string> got;
+  for (const Field& f : e.fields) got.push_back(f.value);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::string>{"EAC2190012345", "IOE0956181682"}));
+}
+
 TEST(ExtractorTest, UnknownPrefixNeedsALabelAndScoresLow) {
   EXPECT_TRUE(run({{0, 0, "reference XYZ0912345678 enclosed"}}).fields.empty());
   const PageExtraction labelled = run({{0, 0, "Receipt Number: XYZ0912345678"}});

@@ -1,6 +1,8 @@
 // The whole Scanner with scripted OCR engines: no Tesseract data needed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -66,6 +68,21 @@ std::string pngBytes(int width, int height) {
 }
 
 }  // namespace
+
+TEST(ScannerFakeEngineTest, ANumberRunningOffAPhotosEdgeIsWithheldWithAWarning) {
+  // A 12 MP camera frame; the second A-number's last digits are outside the picture (what was read,
+  // "A0123456", is a valid 7-digit A-number, but not the one printed).
+  auto engine = std::make_unique<ScriptedEngine>(
+      testing_words::layOut({{400, 300, "Applicant A123456789"}, {2800, 300, "Beneficiary A0123456"}}));
+  Scanner scanner({}, std::move(engine));
+  const ScanResult result = scanner.scanBytes(pngBytes(3000, 4000), "photo.png");
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  ASSERT_EQ(result.fields.size(), 1u);
+  EXPECT_EQ(result.fields[0].value, "A123456789");
+  const bool warned = std::any_of(result.warnings.begin(), result.warnings.end(),
+                                  [](const Warning& w) { return w.code == "identifier_cut" && w.page == 1; });
+  EXPECT_TRUE(warned);
+}
 
 TEST(ScannerFakeEngineTest, FieldsComeBackInSourceCoordinates) {
   auto engine = std::make_unique<ScriptedEngine>(testing_words::layOut({{100, 200, "Receipt Number: IOE0912345678"}}));

@@ -80,12 +80,12 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
   return out;
 }
 
-/// Whether a field's outline (source pixels) reaches the picture's edge: within a quarter of its
-/// own height of it, or beyond.
+/// Whether a field's outline (source pixels) reaches the picture's edge, or beyond.
 bool runsOffFrame(const Quad& polygon, double width, double height) {
   const Rect box = bounds(polygon);
-  // The text's height is the box's shorter extent (values run along a line).
-  const double margin = 0.25 * std::min(box.width, box.height);
+  // Cut text ends at the edge itself: a few pixels (a tenth of the text's height, the box's
+  // shorter extent) is "at the edge"; a complete number a little further in is kept.
+  const double margin = std::max(2.0, 0.1 * std::min(box.width, box.height));
   return box.x < margin || box.y < margin || box.right() > width - margin || box.bottom() > height - margin;
 }
 

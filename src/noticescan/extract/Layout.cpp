@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <string_view>
+#include <utility>
 
 namespace noticescan::extract {
 namespace {
@@ -17,10 +19,30 @@ double verticalOverlap(const Rect& a, const Rect& b) {
   return std::max(0.0, std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y));
 }
 
+/// OCR's non-ASCII look-alikes of characters identifiers are printed with, and those characters.
+/// Notices are printed in ASCII, so in a word these are misreadings ("10€0956181682", "¥SC...").
+constexpr std::pair<std::string_view, std::string_view> kLookAlikes[] = {
+    {"\u20AC", "E"},  // euro sign
+    {"\u00A5", "Y"},  // yen sign
+    {"\u2013", "-"},  // en dash
+    {"\u2014", "-"},  // em dash
+    {"\u2212", "-"},  // minus sign
+};
+
+void foldLookAlikes(std::string& text) {
+  if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; })) return;
+  for (const auto& [from, to] : kLookAlikes) {
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
+    }
+  }
+}
+
 }  // namespace
 
 Layout buildLayout(std::vector<Word> words) {
   Layout layout;
+  for (Word& word : words) foldLookAlikes(word.text);
   // Table rules come back from OCR as blank "words" with boxes as large as the table.
   std::erase_if(words, [](const Word& word) {
     return std::all_of(word.text.begin(), word.text.end(), [](unsigned char c) { return std::isspace(c); });
