@@ -1,6 +1,7 @@
 #include "noticescan/extract/Extractor.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -14,6 +15,8 @@ namespace {
 
 /// Each repair multiplies the confidence by this.
 constexpr double kRepairFactor = 0.85;
+/// A field that outvoted a near-identical reading of itself keeps this share of its confidence.
+constexpr double kTwinConflictFactor = 0.9;
 /// A role label this many line heights from an A-number still gives it its role.
 constexpr double kMaxRoleDistance = 12.0;
 
@@ -36,6 +39,43 @@ struct Accepted {
   int segment = 0;
   std::size_t begin = 0, end = 0;
 };
+
+/// Whether two values of one type differ in exactly one digit that is not the last character:
+/// the mark of one printed number read twice with a slip (A284494597 / A264494597). Numbers that
+/// really differ by one (consecutive receipts of a family's filings) differ at the end.
+bool misreadTwins(const std::string& a, const std::string& b) {
+  if (a.size() != b.size() || a == b) return false;
+  std::size_t differing = 0, at = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i]) {
+      ++differing;
+      at = i;
+    }
+  }
+  return differing == 1 && at + 1 < a.size() && std::isdigit(static_cast<unsigned char>(a[at])) &&
+         std::isdigit(static_cast<unsigned char>(b[at]));
+}
+
+/// Of misread twins, the less confident reading goes; the other keeps a note of the conflict.
+void dropMisreadTwins(std::vector<Field>& fields) {
+  std::vector<bool> dropped(fields.size(), false);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t j = i + 1; j < fields.size(); ++j) {
+      if (dropped[i] || dropped[j] || fields[i].type != fields[j].type) continue;
+      if (!misreadTwins(fields[i].value, fields[j].value)) continue;
+      const std::size_t loser = fields[i].confidence < fields[j].confidence ? i : j;
+      const std::size_t winner = loser == i ? j : i;
+      dropped[loser] = true;
+      fields[winner].evidence.push_back("outvoted_misread_twin");
+      fields[winner].confidence *= kTwinConflictFactor;
+    }
+  }
+  std::vector<Field> kept;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (!dropped[i]) kept.push_back(std::move(fields[i]));
+  }
+  fields = std::move(kept);
+}
 
 }  // namespace
 
@@ -185,6 +225,7 @@ std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, Docume
     }
     out.push_back(std::move(field));
   }
+  dropMisreadTwins(out);
   std::sort(out.begin(), out.end(), [](const Field& a, const Field& b) {
     if (a.page != b.page) return a.page < b.page;
     if (std::abs(a.polygon[0].y - b.polygon[0].y) > 1e-6) return a.polygon[0].y < b.polygon[0].y;
