@@ -178,24 +178,23 @@ TEST(ExtractorTest, CombineMergesPagesAndResolvesApplicantOrPetitioner) {
   EXPECT_EQ(facts.formType, "I-130");
 }
 
+/// The combined fields of one page of `texts`.
+std::vector<Field> combinedPage(const std::vector<testing_words::Text>& texts) {
+  std::vector<PageExtraction> pages;
+  pages.push_back(extractPage(layOut(texts), 1, TextSource::Ocr));
+  DocumentFacts facts;
+  return combinePages(pages, facts);
+}
+
 TEST(ExtractorTest, ANumberReadTwiceWithOneDigitSlipIsOneNumber) {
   // The header says A284 494 597 with a label; the body's reading slipped on one digit.
-  std::vector<PageExtraction> pages;
-  pages.push_back(extractPage(layOut({{0, 0, "Beneficiary A284 494 597"},
-                                      {0, 200, "the beneficiary A264494597 must also appear", 0.5}}),
-                              1, TextSource::Ocr));
-  DocumentFacts facts;
-  const std::vector<Field> fields = combinePages(pages, facts);
+  const std::vector<Field> fields = combinedPage(
+      {{0, 0, "Beneficiary A284 494 597"}, {0, 200, "the beneficiary A264494597 must also appear", 0.5}});
   ASSERT_EQ(fields.size(), 1u);
   EXPECT_EQ(fields[0].value, "A284494597");
 }
 
 TEST(ExtractorTest, ConsecutiveReceiptNumbersAreBothKept) {
   // A family's filings get consecutive numbers: they differ at the end, and both are real.
-  std::vector<PageExtraction> pages;
-  pages.push_back(extractPage(layOut({{0, 0, "Receipt Number: EAC2190012345"},
-                                      {0, 200, "related case EAC2190012346", 0.7}}),
-                              1, TextSource::Ocr));
-  DocumentFacts facts;
-  EXPECT_EQ(combinePages(pages, facts).size(), 2u);
+  EXPECT_EQ(combinedPage({{0, 0, "Receipt Number: EAC2190012345"}, {0, 200, "related case EAC2190012346", 0.7}}).size(), 2u);
 }
