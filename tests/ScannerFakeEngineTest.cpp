@@ -72,8 +72,11 @@ std::string pngBytes(int width, int height) {
 TEST(ScannerFakeEngineTest, ANumberRunningOffAPhotosEdgeIsWithheldWithAWarning) {
   // A 12 MP camera frame; the second A-number's last digits are outside the picture (what was read,
   // "A0123456", is a valid 7-digit A-number, but not the one printed).
-  auto engine = std::make_unique<ScriptedEngine>(
-      testing_words::layOut({{400, 300, "Applicant A123456789"}, {2800, 300, "Beneficiary A0123456"}}));
+  // A 9-digit A-number ending a character's width from the edge is complete; an 8-digit one
+  // there has probably lost its last digit.
+  auto engine = std::make_unique<ScriptedEngine>(testing_words::layOut({{2790, 300, "Applicant A123456789"},
+                                                                        {2800, 400, "Beneficiary A0123456"},
+                                                                        {2785, 500, "Petitioner A12345678"}}));
   Scanner scanner({}, std::move(engine));
   const ScanResult result = scanner.scanBytes(pngBytes(3000, 4000), "photo.png");
   ASSERT_TRUE(result.ok()) << result.error->message;

@@ -1,5 +1,6 @@
 #include "noticescan/Scanner.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <fstream>
@@ -80,13 +81,22 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
   return out;
 }
 
-/// Whether a field's outline (source pixels) reaches the picture's edge, or beyond.
-bool runsOffFrame(const Quad& polygon, double width, double height) {
-  const Rect box = bounds(polygon);
-  // Cut text ends at the edge itself: a few pixels (a tenth of the text's height, the box's
-  // shorter extent) is "at the edge"; a complete number a little further in is kept.
-  const double margin = std::max(2.0, 0.1 * std::min(box.width, box.height));
-  return box.x < margin || box.y < margin || box.right() > width - margin || box.bottom() > height - margin;
+/// Whether a field read from a photo may have lost characters at the picture's edge: its outline
+/// (source pixels) reaches the edge (within a tenth of the text's height: cut text ends at the
+/// edge itself), or it is an A-number printed with fewer than nine digits that ends within a
+/// character of the edge (the missing digit is the likelier story than an old short number).
+bool runsOffFrame(const Field& field, double width, double height) {
+  const Rect box = bounds(field.polygon);
+  const double textHeight = std::min(box.width, box.height);
+  const auto near = [&](double margin) {
+    return box.x < margin || box.y < margin || box.right() > width - margin || box.bottom() > height - margin;
+  };
+  if (near(std::max(2.0, 0.1 * textHeight))) return true;
+  if (field.type != FieldType::ANumber) return false;
+  const auto digits = std::count_if(field.raw.begin(), field.raw.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) && c != 'A' && c != 'a';
+  });
+  return digits < 9 && near(textHeight);
 }
 
 /// Tells a person what to do when a photo is too poor to trust.
@@ -268,7 +278,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
       // there ("A06531146" of A065311468): it is not reported, and the person is told why.
       if (photo) {
         const auto cut = std::erase_if(extraction.fields, [&](const Field& field) {
-          return runsOffFrame(field.polygon, loaded.sourceWidth, loaded.sourceHeight);
+          return runsOffFrame(field, loaded.sourceWidth, loaded.sourceHeight);
         });
         if (cut > 0) {
           result.warnings.push_back({"identifier_cut", pageNumber,
