@@ -43,6 +43,7 @@ struct Word {
   Rect box;                  ///< in the frame of the page the words were read from
   double confidence = 1.0;   ///< 0..1; 1 for text-layer words
   bool reread = false;       ///< read a second time on its own, the readings agreeing (reread/)
+  bool disputed = false;     ///< read a second time on its own, the readings agreeing on nothing
 };
 
 /// Where the words of a page came from.

@@ -161,7 +161,12 @@ PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource 
       double confidence = prior;
       if (source == TextSource::Ocr) {
         confidence *= 0.4 + 0.6 * spanConfidence(layout, segment, c.begin, c.end);
-        if (spanReread(layout, segment, c.begin, c.end)) field.evidence.push_back("reread");
+        if (anyWordInSpan(layout, segment, c.begin, c.end, [](const Word& w) { return w.reread; })) {
+          field.evidence.push_back("reread");
+        }
+        if (anyWordInSpan(layout, segment, c.begin, c.end, [](const Word& w) { return w.disputed; })) {
+          field.evidence.push_back("reread_disputed");
+        }
       } else {
         field.evidence.push_back("text_layer");
       }

@@ -168,13 +168,4 @@ double spanConfidence(const Layout& layout, const Segment& segment, std::size_t 
   return lowest;
 }
 
-bool spanReread(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end) {
-  end = std::min(end, segment.text.size());
-  for (std::size_t i = begin; i < end; ++i) {
-    const int slot = segment.charWord[i];
-    if (slot >= 0 && layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])].reread) return true;
-  }
-  return false;
-}
-
 }  // namespace noticescan::extract

@@ -2,6 +2,7 @@
 // Words -> lines -> segments. A segment is a run of words on one line with no wide gap: one box of
 // a header grid, one column, or one line of prose. Identifiers and labels are searched in segments.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,18 @@ Layout buildLayout(std::vector<Word> words);
 /// The box of bytes [begin, end) of a segment's text; inside a word the box is cut in proportion
 /// to the characters covered.
 Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
-/// Whether any word touched by bytes [begin, end) was read a second time (Word::reread).
-bool spanReread(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
+/// Whether any word touched by bytes [begin, end) satisfies `test`.
+template <typename Test>
+bool anyWordInSpan(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end, Test test) {
+  end = std::min(end, segment.text.size());
+  for (std::size_t i = begin; i < end; ++i) {
+    const int slot = segment.charWord[i];
+    if (slot >= 0 && test(layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])])) {
+      return true;
+    }
+  }
+  return false;
+}
 /// The lowest word confidence among the words touched by bytes [begin, end).
 double spanConfidence(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
 

@@ -285,7 +285,10 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     if (winner == ballots.end() || winner->second.count < 2 || total <= 0) {
       // Nothing agrees with the first reading: whatever it says deserves less trust.
       if (stats) ++stats->disputed;
-      for (const int i : span.words) words[static_cast<std::size_t>(i)].confidence *= kDisputedFactor;
+      for (const int i : span.words) {
+        words[static_cast<std::size_t>(i)].confidence *= kDisputedFactor;
+        words[static_cast<std::size_t>(i)].disputed = true;
+      }
       continue;
     }
     const Ballot& b = winner->second;
