@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "WordLayout.h"
 #include "noticescan/extract/Extractor.h"
@@ -197,4 +198,28 @@ TEST(ExtractorTest, ANumberReadTwiceWithOneDigitSlipIsOneNumber) {
 TEST(ExtractorTest, ConsecutiveReceiptNumbersAreBothKept) {
   // A family's filings get consecutive numbers: they differ at the end, and both are real.
   EXPECT_EQ(combinedPage({{0, 0, "Receipt Number: EAC2190012345"}, {0, 200, "related case EAC2190012346", 0.7}}).size(), 2u);
+}
+
+TEST(ExtractorTest, CalibrationIsALogisticMapOfTheEvidence) {
+  Models models = defaultModels();
+  models.calibration = {{"logit_score", "label", "repairs", "low_sharpness"}, {1.0, 2.0, -1.0, -0.5}, 0.25};
+  Field field;
+  field.confidence = 0.5;  // logit 0
+  field.evidence = {"label", "known_prefix"};
+  field.repairs = {"O->0 at 4"};
+  std::vector<Field> fields = {field, field};
+  calibrate(fields, {false, true}, models);
+  EXPECT_NEAR(fields[0].confidence, 1 / (1 + std::exp(-(0.25 + 2.0 - 1.0))), 1e-9);
+  EXPECT_NEAR(fields[1].confidence, 1 / (1 + std::exp(-(0.25 + 2.0 - 1.0 - 0.5))), 1e-9);
+}
+
+TEST(ExtractorTest, ShippedCalibrationTrustsDisputedReadingsAndBlurredPagesLess) {
+  Field field;
+  field.confidence = 0.7;
+  field.evidence = {"label", "known_prefix"};
+  std::vector<Field> fields(3, field);
+  fields[1].evidence.push_back("reread_disputed");
+  calibrate(fields, {false, false, true});
+  EXPECT_GT(fields[0].confidence, fields[1].confidence);
+  EXPECT_GT(fields[0].confidence, fields[2].confidence);
 }

@@ -44,6 +44,7 @@ struct ScanCommand {
   std::string language = "eng";
   bool redact = false;
   bool noReread = false;
+  bool rawConfidence = false;
 };
 
 int runScan(const ScanCommand& cmd) {
@@ -52,6 +53,7 @@ int runScan(const ScanCommand& cmd) {
   options.tessdataDir = cmd.tessdata;
   options.language = cmd.language;
   options.reread = !cmd.noReread;
+  options.calibrate = !cmd.rawConfidence;
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
   reportOptions.redact = cmd.redact;
@@ -111,6 +113,8 @@ int main(int argc, char** argv) {
   scanApp->add_option("--lang", scan.language, "Tesseract language")->capture_default_str();
   scanApp->add_flag("--no-reread", scan.noReread,
                     "Do not read uncertain numbers a second time (faster, less accurate on poor images)");
+  scanApp->add_flag("--raw-confidence", scan.rawConfidence,
+                    "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   app.footer(
       "\nExit codes: 0 all files scanned (finding nothing is still 0), 1 usage error, 2 at least one\n"
       "input failed (its JSON has status \"error\"), 3 missing dependency or model, 4 internal error.\n"

@@ -294,6 +294,15 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     }
     t = Clock::now();
     result.fields = extract::combinePages(extractions, result.document);
+    if (options_.calibrate) {
+      std::vector<bool> blurred;
+      for (const Field& field : result.fields) {
+        blurred.push_back(std::any_of(result.warnings.begin(), result.warnings.end(), [&](const Warning& w) {
+          return w.code == "low_sharpness" && w.page == field.page;
+        }));
+      }
+      extract::calibrate(result.fields, blurred);
+    }
     extractMs += msSince(t);
   } catch (const load::LoadError& e) {
     result.error = ScanError{e.code(), e.what()};

@@ -40,6 +40,9 @@ struct ScanOptions {
   /// Read uncertain identifiers a second time from their own crop of the page and let the
   /// readings vote (reread/). Default: on; off only to measure what it brings.
   bool reread = true;
+  /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
+  /// scores, which is what tools/calibrate.py fits on. Default: on.
+  bool calibrate = true;
 };
 
 /// Thrown when the environment lacks something the scanner needs (e.g. Tesseract's language

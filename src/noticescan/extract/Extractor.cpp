@@ -239,4 +239,25 @@ std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, Docume
   return out;
 }
 
+double calibrationFeature(const Field& field, const std::string& name, bool lowSharpness) {
+  if (name == "logit_score") {
+    const double p = std::clamp(field.confidence, 0.01, 0.99);
+    return std::log(p / (1 - p));
+  }
+  if (name == "repairs") return static_cast<double>(field.repairs.size());
+  if (name == "low_sharpness") return lowSharpness ? 1.0 : 0.0;
+  return std::find(field.evidence.begin(), field.evidence.end(), name) != field.evidence.end() ? 1.0 : 0.0;
+}
+
+void calibrate(std::vector<Field>& fields, const std::vector<bool>& lowSharpness, const Models& models) {
+  const Calibration& c = models.calibration;
+  if (c.features.empty()) return;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const bool blurred = i < lowSharpness.size() && lowSharpness[i];
+    double z = c.bias;
+    for (std::size_t k = 0; k < c.features.size(); ++k) z += c.weights[k] * calibrationFeature(fields[i], c.features[k], blurred);
+    fields[i].confidence = std::clamp(1.0 / (1.0 + std::exp(-z)), 0.01, 0.995);
+  }
+}
+
 }  // namespace noticescan::extract

@@ -1,6 +1,7 @@
 #pragma once
 // extract/: words (from OCR or a PDF text layer: the same type) -> fields and document facts.
 
+#include <string>
 #include <vector>
 
 #include "noticescan/Types.h"
@@ -29,5 +30,14 @@ DocumentFacts extractFacts(const Layout& layout, const std::vector<LabelHit>& la
 /// `facts` receives the combined facts; kind and page count are left as they are.
 std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, DocumentFacts& facts,
                                 const Models& models = defaultModels());
+
+/// The value of calibration feature `name` for `field` (see models/calibration.json):
+/// "logit_score", an evidence word (0/1), "repairs" (count) or "low_sharpness" (0/1, from
+/// `lowSharpness`). Unknown names are 0.
+double calibrationFeature(const Field& field, const std::string& name, bool lowSharpness);
+/// Replaces each field's score by the calibrated probability that it is right. `lowSharpness`
+/// says, per field, whether its page was warned blurry.
+void calibrate(std::vector<Field>& fields, const std::vector<bool>& lowSharpness,
+               const Models& models = defaultModels());
 
 }  // namespace noticescan::extract

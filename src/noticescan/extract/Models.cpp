@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <sstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
 
@@ -20,7 +21,8 @@ std::string normaliseLabelWord(std::string_view word) {
   return out;
 }
 
-Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, std::string_view formsJson) {
+Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, std::string_view formsJson,
+                   std::string_view calibrationJson) {
   Models models;
   const auto prefixes = nlohmann::json::parse(prefixesJson);
   for (const auto& p : prefixes.at("prefixes")) models.prefixPriors[p.at("code")] = p.at("prior");
@@ -46,12 +48,23 @@ Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, s
 
   const auto forms = nlohmann::json::parse(formsJson);
   for (const auto& f : forms.at("forms")) models.forms[f.at("form")] = {f.at("title"), f.at("kind")};
+
+  if (!calibrationJson.empty()) {
+    const auto calibration = nlohmann::json::parse(calibrationJson);
+    models.calibration.features = calibration.at("features").get<std::vector<std::string>>();
+    models.calibration.weights = calibration.at("weights").get<std::vector<double>>();
+    models.calibration.bias = calibration.at("bias").get<double>();
+    if (models.calibration.features.size() != models.calibration.weights.size()) {
+      throw std::runtime_error("models/calibration.json: one weight per feature");
+    }
+  }
   return models;
 }
 
 const Models& defaultModels() {
   static const Models models = parseModels(embeddedModel("receipt_prefixes"), embeddedModel("labels"),
-                                           embeddedModel("form_types"));
+                                           embeddedModel("form_types"),
+                                           embeddedModel("calibration"));
   return models;
 }
 

@@ -21,17 +21,26 @@ struct FormEntry {
   std::string kind;  ///< "petition" or "application"
 };
 
+/// Logistic calibration of field confidence (models/calibration.json, fitted by tools/calibrate.py).
+struct Calibration {
+  std::vector<std::string> features;  ///< names, see calibrationFeature()
+  std::vector<double> weights;        ///< one per feature
+  double bias = 0;
+};
+
 struct Models {
   std::map<std::string, double> prefixPriors;  ///< receipt prefix -> prior
   double unknownPrefixPrior = 0.35;
   std::vector<LabelEntry> labels;
   std::map<std::string, FormEntry> forms;      ///< "I-130" -> entry
+  Calibration calibration;                     ///< identity when empty
 };
 
 /// The models compiled into the library from models/*.json. Thread-safe; parsed on first use.
 const Models& defaultModels();
 /// Parses models from JSON texts (used by defaultModels and by tests).
-Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, std::string_view formsJson);
+Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, std::string_view formsJson,
+                   std::string_view calibrationJson = {});
 /// The text of an embedded models/NAME.json (generated at build time); empty if unknown.
 std::string_view embeddedModel(std::string_view name);
 
