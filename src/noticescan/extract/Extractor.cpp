@@ -13,8 +13,6 @@
 namespace noticescan::extract {
 namespace {
 
-/// Each repair multiplies the confidence by this.
-constexpr double kRepairFactor = 0.85;
 /// A field that outvoted a near-identical reading of itself keeps this share of its confidence.
 constexpr double kTwinConflictFactor = 0.9;
 /// A role label this many line heights from an A-number still gives it its role.
@@ -80,9 +78,13 @@ void dropMisreadTwins(std::vector<Field>& fields) {
 }  // namespace
 
 PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source, const Models& models) {
-  PageExtraction out;
   const Layout layout = buildLayout(words);
-  const std::vector<LabelHit> labels = findLabels(layout, models);
+  return extractPage(layout, findLabels(layout, models), page, source, models);
+}
+
+PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& labels, int page, TextSource source,
+                           const Models& models) {
+  PageExtraction out;
 
   std::vector<Accepted> accepted;
   for (std::size_t s = 0; s < layout.segments.size(); ++s) {

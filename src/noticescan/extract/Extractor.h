@@ -11,6 +11,9 @@
 
 namespace noticescan::extract {
 
+/// Each OCR repair a reading needed multiplies its confidence (or its vote, reread/) by this.
+inline constexpr double kRepairFactor = 0.85;
+
 /// What one page yields. Field polygons are in the frame of the words given.
 struct PageExtraction {
   std::vector<Field> fields;
@@ -19,6 +22,9 @@ struct PageExtraction {
 
 /// Finds the identifiers and facts on one page. `page` is 1-based.
 PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source,
+                           const Models& models = defaultModels());
+/// The same on a layout already built, with its labels (findLabels), to spare building them twice.
+PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& labels, int page, TextSource source,
                            const Models& models = defaultModels());
 
 /// Reads the document facts of one page (used by extractPage).

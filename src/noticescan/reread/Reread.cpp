@@ -21,8 +21,6 @@ namespace {
 constexpr double kSureConfidence = 0.9;
 /// A labelled span counts when it is at most this many line heights from its label.
 constexpr double kMaxLabelDistance = 6.0;
-/// Each repair a reading needed multiplies its vote by this (as in the extractor's confidence).
-constexpr double kRepairFactor = 0.85;
 /// A first reading with no repair and at least this word confidence is never changed by a vote.
 constexpr double kOverturnableBelow = 0.85;
 /// A span whose readings agree on nothing keeps its first reading at this share of its confidence.
@@ -152,7 +150,7 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
   }
   const extract::Layout layout = extract::buildLayout(kept);
   const std::vector<extract::LabelHit> labels = extract::findLabels(layout, models);
-  const extract::PageExtraction first = extract::extractPage(kept, 1, TextSource::Ocr, models);
+  const extract::PageExtraction first = extract::extractPage(layout, labels, 1, TextSource::Ocr, models);
 
   std::vector<Span> spans;
   for (std::size_t s = 0; s < layout.segments.size(); ++s) {
@@ -237,10 +235,10 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     }
     std::map<std::pair<FieldType, std::string>, Ballot> ballots;
     double total = 0;
-    auto vote = [&](const std::string& text, double confidence) -> std::optional<std::pair<FieldType, std::string>> {
-      const auto c = bestCandidate(text, models);
+    auto vote = [&](const std::optional<extract::Candidate>& c,
+                    double confidence) -> std::optional<std::pair<FieldType, std::string>> {
       if (!c) return std::nullopt;
-      const double weight = confidence * std::pow(kRepairFactor, static_cast<double>(c->normalised.repairs.size()));
+      const double weight = confidence * std::pow(extract::kRepairFactor, static_cast<double>(c->normalised.repairs.size()));
       const auto key = std::make_pair(c->type, c->normalised.value);
       Ballot& b = ballots[key];
       b.weight += weight;
@@ -253,8 +251,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       total += weight;
       return key;
     };
-    const auto firstKey = vote(first, firstConfidence);
     const auto firstCandidate = bestCandidate(first, models);
+    const auto firstKey = vote(firstCandidate, firstConfidence);
     const bool firstClean = firstCandidate && firstCandidate->normalised.repairs.empty();
 
     const double height = span.box.height;
@@ -274,7 +272,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
         confidence = std::min(confidence, w.confidence);
       }
       if (stats) ++stats->readings;
-      const auto key = vote(text, text.empty() ? 0.0 : confidence);
+      const auto key = vote(bestCandidate(text, models), text.empty() ? 0.0 : confidence);
       // Two fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == 2) break;
     }
