@@ -223,3 +223,62 @@ TEST(ExtractorTest, ShippedCalibrationTrustsDisputedReadingsAndBlurredPagesLess)
   EXPECT_GT(fields[0].confidence, fields[1].confidence);
   EXPECT_GT(fields[0].confidence, fields[2].confidence);
 }
+
+namespace {
+
+/// The receipt fields of a page with a Received Date box and `texts` below it.
+std::vector<Field> receiptsReceivedOn(const std::string& receivedDate, const std::vector<testing_words::Text>& texts) {
+  std::vector<testing_words::Text> all = {{600, 0, "Received Date"}, {600, 30, receivedDate}};
+  all.insert(all.end(), texts.begin(), texts.end());
+  std::vector<PageExtraction> pages;
+  pages.push_back(extractPage(layOut(all), 1, TextSource::Ocr));
+  DocumentFacts facts;
+  std::vector<Field> fields = combinePages(pages, facts);
+  std::erase_if(fields, [](const Field& f) { return f.type != FieldType::ReceiptNumber; });
+  return fields;
+}
+
+bool hasEvidence(const Field& f, const std::string& word) {
+  return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end();
+}
+
+}  // namespace
+
+TEST(ExtractorTest, ReceiptFiscalYearIsCheckedAgainstTheReceivedDate) {
+  // FY 2023 runs from October 1, 2022 to September 30, 2023.
+  for (const std::string date : {"11/03/2022", "09/30/2023"}) {
+    const std::vector<Field> f = receiptsReceivedOn(date, {{0, 0, "Receipt Number"}, {0, 30, "EAC2319050123"}});
+    ASSERT_EQ(f.size(), 1u) << date;
+    EXPECT_TRUE(hasEvidence(f[0], "fiscal_year_agrees")) << date;
+  }
+  const std::vector<Field> late = receiptsReceivedOn("10/02/2023", {{0, 0, "Receipt Number"}, {0, 30, "EAC2319050123"}});
+  ASSERT_EQ(late.size(), 1u);
+  EXPECT_TRUE(hasEvidence(late[0], "fiscal_year_disagrees"));  // ranked lower, never dropped
+  // IOE numbers carry no fiscal year.
+  const std::vector<Field> ioe = receiptsReceivedOn("10/02/2023", {{0, 0, "Receipt Number"}, {0, 30, "IOE0912345678"}});
+  ASSERT_EQ(ioe.size(), 1u);
+  EXPECT_FALSE(hasEvidence(ioe[0], "fiscal_year_agrees"));
+  EXPECT_FALSE(hasEvidence(ioe[0], "fiscal_year_disagrees"));
+}
+
+TEST(ExtractorTest, ReceiptWorkdayIsCheckedInBothDigitSchemes) {
+  const auto workdayFlag = [](const std::string& receipt) {
+    const std::vector<Field> f = receiptsReceivedOn("01/05/2023", {{0, 0, "Receipt Number"}, {0, 30, receipt}});
+    EXPECT_EQ(f.size(), 1u) << receipt;
+    return !f.empty() && hasEvidence(f[0], "workday_out_of_range");
+  };
+  EXPECT_FALSE(workdayFlag("EAC2319050123"));  // classic: workday 190
+  EXPECT_FALSE(workdayFlag("LIN2391230123"));  // lockbox: 9, workday 123
+  EXPECT_TRUE(workdayFlag("EAC2300050123"));   // workday 000
+  EXPECT_TRUE(workdayFlag("EAC2349050123"));   // lockbox workday 905
+  EXPECT_TRUE(workdayFlag("SRC2331250123"));   // classic workday 312
+}
+
+TEST(ExtractorTest, OfMisreadTwinsTheOneWhoseFiscalYearFailsGoes) {
+  // The same receipt read twice, the second time the year slipped 3 -> 2; the slip was read with
+  // more confidence, but only the first agrees with the Received Date.
+  const std::vector<Field> f = receiptsReceivedOn(
+      "01/05/2023", {{0, 0, "Receipt Number"}, {0, 30, "EAC2319050123", 0.8}, {0, 200, "case EAC2219050123 of", 0.97}});
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].value, "EAC2319050123");
+}

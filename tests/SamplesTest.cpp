@@ -86,3 +86,24 @@ TEST(SamplesDirectoryTest, HasEveryKindTheFoundationPromises) {
   EXPECT_TRUE(has("photo-exif-sideways"));
   EXPECT_TRUE(has(".heic"));
 }
+
+TEST(SamplesBarcodeTest, TheBarcodeOfAScannedReceiptConfirmsItsNumber) {
+  const fs::path file = fs::path(NOTICESCAN_SOURCE_DIR) / "samples" / "receipt-scan-clean.png";
+  const auto receiptEvidence = [&](bool barcodes) {
+    ScanOptions options;
+    options.barcodes = barcodes;
+    const ScanResult result = Scanner(options).scanFile(file);
+    EXPECT_TRUE(result.ok());
+    for (const Field& f : result.fields) {
+      if (f.type == FieldType::ReceiptNumber) return f.evidence;
+    }
+    return std::vector<std::string>{"no receipt number"};
+  };
+  const auto has = [](const std::vector<std::string>& evidence, const std::string& word) {
+    return std::find(evidence.begin(), evidence.end(), word) != evidence.end();
+  };
+  const std::vector<std::string> with = receiptEvidence(true);
+  EXPECT_TRUE(has(with, "barcode_agrees"));
+  EXPECT_TRUE(has(with, "fiscal_year_agrees"));
+  EXPECT_FALSE(has(receiptEvidence(false), "barcode_agrees"));
+}

@@ -23,7 +23,8 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FEATURES = ["logit_score", "label", "known_prefix", "unknown_prefix", "a_prefix", "text_layer", "reread",
-            "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness"]
+            "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness", "barcode", "barcode_agrees",
+            "barcode_corrected", "fiscal_year_agrees", "fiscal_year_disagrees", "workday_out_of_range"]
 
 
 def load_evaluate():

@@ -8,8 +8,8 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   # OCR
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
-  # images and PDFs (libheif: HEIC photos from iPhones)
-  libopencv-dev libpoppler-cpp-dev libheif-dev
+  # images, PDFs and barcodes (libheif: HEIC photos from iPhones; libzxing: the receipt barcode)
+  libopencv-dev libpoppler-cpp-dev libheif-dev libzxing-dev
   # JSON, CLI, hashing
   nlohmann-json3-dev libcli11-dev libssl-dev
   # tests and sample generation: GoogleTest, cairo with real fonts, qpdf (encrypted PDFs),

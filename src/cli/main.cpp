@@ -44,6 +44,7 @@ struct ScanCommand {
   std::string language = "eng";
   bool redact = false;
   bool noReread = false;
+  bool noBarcodes = false;
   bool rawConfidence = false;
 };
 
@@ -53,6 +54,7 @@ int runScan(const ScanCommand& cmd) {
   options.tessdataDir = cmd.tessdata;
   options.language = cmd.language;
   options.reread = !cmd.noReread;
+  options.barcodes = !cmd.noBarcodes;
   options.calibrate = !cmd.rawConfidence;
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
@@ -113,6 +115,8 @@ int main(int argc, char** argv) {
   scanApp->add_option("--lang", scan.language, "Tesseract language")->capture_default_str();
   scanApp->add_flag("--no-reread", scan.noReread,
                     "Do not read uncertain numbers a second time (faster, less accurate on poor images)");
+  scanApp->add_flag("--no-barcodes", scan.noBarcodes,
+                    "Do not read barcodes to check receipt numbers (only to measure what they bring)");
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   app.footer(

@@ -10,6 +10,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "noticescan/barcode/Barcode.h"
 #include "noticescan/extract/Extractor.h"
 #include "noticescan/load/Loader.h"
 #include "noticescan/ocr/OcrEngine.h"
@@ -172,7 +173,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
   const auto start = Clock::now();
   ScanResult result;
   result.file = std::move(displayName);
-  double loadMs = 0, pageMs = 0, ocrMs = 0, rereadMs = 0, extractMs = 0;
+  double loadMs = 0, pageMs = 0, ocrMs = 0, rereadMs = 0, barcodeMs = 0, extractMs = 0;
   try {
     result.sha256 = util::sha256Hex(bytes);
     auto t = Clock::now();
@@ -207,6 +208,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
                         Point{0, loaded.sourceHeight}};
       page::Transform toSource = page::Transform::eye();
       std::vector<Word> words;
+      std::vector<barcode::Barcode> barcodes;  // in the frame of the words
       std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
       double qualityFactor = 1.0;
       bool photo = false;
@@ -258,11 +260,17 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
           words = reread::rereadUncertain(words, prepared.gray, engine());
           rereadMs += msSince(t);
         }
+        if (options_.barcodes) {
+          t = Clock::now();
+          barcodes = barcode::readBarcodes(prepared.gray);
+          barcodeMs += msSince(t);
+        }
         if (debug) debugPage = std::move(prepared);
       }
 
       t = Clock::now();
       extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
+      extract::applyBarcodes(extraction, barcodes, pageNumber);
       // A blurred photo's readings deserve less trust than the words alone suggest.
       for (Field& field : extraction.fields) field.confidence *= qualityFactor;
       if (debugPage) {
@@ -317,7 +325,8 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     result.fields.clear();
     result.pages.clear();
   }
-  result.timingsMs = {{"load", loadMs}, {"page", pageMs}, {"ocr", ocrMs}, {"reread", rereadMs}, {"extract", extractMs},
+  result.timingsMs = {{"load", loadMs}, {"page", pageMs}, {"ocr", ocrMs}, {"reread", rereadMs}, {"barcode", barcodeMs},
+                      {"extract", extractMs},
                       {"total", msSince(start)}};
   return result;
 }

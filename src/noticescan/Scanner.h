@@ -40,6 +40,9 @@ struct ScanOptions {
   /// Read uncertain identifiers a second time from their own crop of the page and let the
   /// readings vote (reread/). Default: on; off only to measure what it brings.
   bool reread = true;
+  /// Read the page's 1-D barcodes and check receipt numbers against them (barcode/). Default: on;
+  /// off only to measure what it brings.
+  bool barcodes = true;
   /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
   /// scores, which is what tools/calibrate.py fits on. Default: on.
   bool calibrate = true;

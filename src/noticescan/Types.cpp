@@ -35,7 +35,12 @@ const char* toString(FieldType type) {
 }
 
 const char* toString(TextSource source) {
-  return source == TextSource::TextLayer ? "text_layer" : "ocr";
+  switch (source) {
+    case TextSource::Ocr: return "ocr";
+    case TextSource::TextLayer: return "text_layer";
+    case TextSource::Barcode: return "barcode";
+  }
+  return "ocr";
 }
 
 const char* toString(ErrorCode code) {

@@ -46,8 +46,8 @@ struct Word {
   bool disputed = false;     ///< read a second time on its own, the readings agreeing on nothing
 };
 
-/// Where the words of a page came from.
-enum class TextSource { Ocr, TextLayer };
+/// Where the words of a page, or a field, came from (a field read only from a barcode: Barcode).
+enum class TextSource { Ocr, TextLayer, Barcode };
 
 /// The identifier kinds noticescan extracts.
 enum class FieldType { ReceiptNumber, ANumber, OnlineAccountNumber };

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include "noticescan/extract/Grammar.h"
 #include "noticescan/extract/Labels.h"
@@ -54,14 +57,29 @@ bool misreadTwins(const std::string& a, const std::string& b) {
          std::isdigit(static_cast<unsigned char>(b[at]));
 }
 
-/// Of misread twins, the less confident reading goes; the other keeps a note of the conflict.
+bool hasEvidence(const Field& f, std::string_view word) {
+  return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end();
+}
+
+void addEvidence(Field& f, std::string_view word) {
+  if (!hasEvidence(f, word)) f.evidence.emplace_back(word);
+}
+
+/// How a twin's reading ranks: its confidence, halved when its digits fail a plausibility check
+/// (a receipt whose fiscal year disagrees with the Received Date is the likelier misreading).
+double twinScore(const Field& f) {
+  const bool implausible = hasEvidence(f, "fiscal_year_disagrees") || hasEvidence(f, "workday_out_of_range");
+  return f.confidence * (implausible ? 0.5 : 1.0);
+}
+
+/// Of misread twins, the lower-ranked reading (twinScore) goes; the other keeps a note of the conflict.
 void dropMisreadTwins(std::vector<Field>& fields) {
   std::vector<bool> dropped(fields.size(), false);
   for (std::size_t i = 0; i < fields.size(); ++i) {
     for (std::size_t j = i + 1; j < fields.size(); ++j) {
       if (dropped[i] || dropped[j] || fields[i].type != fields[j].type) continue;
       if (!misreadTwins(fields[i].value, fields[j].value)) continue;
-      const std::size_t loser = fields[i].confidence < fields[j].confidence ? i : j;
+      const std::size_t loser = twinScore(fields[i]) < twinScore(fields[j]) ? i : j;
       const std::size_t winner = loser == i ? j : i;
       dropped[loser] = true;
       fields[winner].evidence.push_back("outvoted_misread_twin");
@@ -75,7 +93,101 @@ void dropMisreadTwins(std::vector<Field>& fields) {
   fields = std::move(kept);
 }
 
+/// A barcode's text as a receipt number: three letters and ten digits exactly, separators
+/// allowed, nothing repaired (a barcode either decodes or does not).
+std::optional<std::string> barcodeReceipt(const std::string& text) {
+  std::string value;
+  for (const char c : text) {
+    if (c == '-' || c == ' ') continue;
+    value += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (value.size() != 13) return std::nullopt;
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (i < 3 ? !std::isupper(c) : !std::isdigit(c)) return std::nullopt;
+  }
+  return value;
+}
+
+/// How many characters two values of the same length differ in.
+std::size_t differences(const std::string& a, const std::string& b) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
+  return n;
+}
+
+/// The fiscal year (two digits) a YYYY-MM-DD date falls in: the federal year starts on October 1.
+std::optional<int> fiscalYear(const std::string& isoDate) {
+  int year = 0, month = 0;
+  if (std::sscanf(isoDate.c_str(), "%4d-%2d", &year, &month) != 2 || month < 1 || month > 12) return std::nullopt;
+  return (year + (month >= 10 ? 1 : 0)) % 100;
+}
+
+/// The highest computer workday a receipt number carries (DOMAIN.md: 001 to about 265).
+constexpr int kMaxWorkday = 270;
+
+/// Plausibility checks of a receipt number's digits (DOMAIN.md). They add evidence and never
+/// reject: the digit schemes are community-documented, not official. IOE numbers carry no fiscal
+/// year or workday. The classic scheme is YY DDD 5nnnn, the lockbox scheme YY 9 DDD nnnn (a
+/// classic workday never starts with 9).
+void checkReceiptDigits(Field& field, const std::optional<std::string>& receivedDate) {
+  if (field.value.size() != 13 || field.value.compare(0, 3, "IOE") == 0) return;
+  const std::string digits = field.value.substr(3);
+  const int yy = std::stoi(digits.substr(0, 2));
+  const int workday = std::stoi(digits[2] == '9' ? digits.substr(3, 3) : digits.substr(2, 3));
+  if (workday < 1 || workday > kMaxWorkday) field.evidence.push_back("workday_out_of_range");
+  if (!receivedDate) return;
+  const std::optional<int> fy = fiscalYear(*receivedDate);
+  if (fy) field.evidence.push_back(*fy == yy ? "fiscal_year_agrees" : "fiscal_year_disagrees");
+}
+
+/// At most this many characters of a text reading may differ from the barcode for the barcode to
+/// correct it rather than stand beside it (a third of the digits would be a different number).
+constexpr std::size_t kMaxBarcodeCorrections = 3;
+
 }  // namespace
+
+void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& barcodes, int pageNumber,
+                   const Models& models) {
+  for (const barcode::Barcode& code : barcodes) {
+    const std::optional<std::string> value = barcodeReceipt(code.text);
+    if (!value) continue;
+    bool agreed = false;
+    Field* closest = nullptr;
+    std::size_t closestDistance = kMaxBarcodeCorrections + 1;
+    for (Field& f : page.fields) {
+      if (f.type != FieldType::ReceiptNumber || f.value.size() != value->size()) continue;
+      if (f.value == *value) {
+        addEvidence(f, "barcode_agrees");  // every reading of it: the header's and the letter's
+        agreed = true;
+      }
+      const std::size_t d = differences(f.value, *value);
+      if (f.value.compare(0, 3, *value, 0, 3) == 0 && d < closestDistance) {
+        closest = &f;
+        closestDistance = d;
+      }
+    }
+    if (agreed) continue;
+    if (closest) {
+      closest->value = *value;
+      std::erase(closest->evidence, "outvoted_misread_twin");
+      addEvidence(*closest, "barcode_corrected");
+      continue;
+    }
+    const auto known = models.prefixPriors.find(value->substr(0, 3));
+    if (known == models.prefixPriors.end()) continue;  // NVC and card numbers share the shape
+    Field field;
+    field.type = FieldType::ReceiptNumber;
+    field.value = *value;
+    field.raw = code.text;
+    field.page = pageNumber;
+    field.source = TextSource::Barcode;
+    field.polygon = code.quad;
+    field.evidence = {"barcode", "known_prefix"};
+    field.confidence = known->second * 0.9;
+    page.fields.push_back(std::move(field));
+  }
+}
 
 PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source, const Models& models) {
   const Layout layout = buildLayout(words);
@@ -226,10 +338,17 @@ std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, Docume
       }
     }
     if (field.role == "applicant_or_petitioner") field.role = combinedRole;
+    // A barcode's word about the value holds for every reading of it.
+    for (const char* word : {"barcode_agrees", "barcode_corrected"}) {
+      if (std::any_of(members.begin(), members.end(), [&](const Field* m) { return hasEvidence(*m, word); })) {
+        addEvidence(field, word);
+      }
+    }
     if (members.size() > 1) {
       field.evidence.push_back("repeated");
       field.confidence = std::min(0.995, field.confidence + 0.3 * (1 - field.confidence));
     }
+    if (field.type == FieldType::ReceiptNumber) checkReceiptDigits(field, facts.receivedDate);
     out.push_back(std::move(field));
   }
   dropMisreadTwins(out);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "noticescan/Types.h"
+#include "noticescan/barcode/Barcode.h"
 #include "noticescan/extract/Labels.h"
 #include "noticescan/extract/Layout.h"
 #include "noticescan/extract/Models.h"
@@ -27,12 +28,24 @@ PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource 
 PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& labels, int page, TextSource source,
                            const Models& models = defaultModels());
 
+/// Checks the page's receipt numbers against the barcodes read on it (their quads in the frame of
+/// the page's words). A barcode that carries a receipt number:
+/// - agreeing with a field read from the text adds `barcode_agrees` to it;
+/// - differing from one in a few characters (same prefix, same length) corrects it: the text was
+///   misread, the barcode has a checksum; `barcode_corrected`, the OCR reading kept in `raw`;
+/// - otherwise, with a known prefix, adds a field of its own (`source` barcode).
+/// Barcodes that are not receipt numbers are ignored.
+void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& barcodes, int pageNumber,
+                   const Models& models = defaultModels());
+
 /// Reads the document facts of one page (used by extractPage).
 DocumentFacts extractFacts(const Layout& layout, const std::vector<LabelHit>& labels,
                             const Models& models = defaultModels());
 
 /// Combines pages into the document's answer: facts from the first page that has each, roles that
-/// depend on the form type resolved, and each (type, value) kept once at its best location.
+/// depend on the form type resolved, and each (type, value) kept once at its best location. Receipt
+/// numbers get the plausibility checks of their digits as evidence: `fiscal_year_agrees` or
+/// `fiscal_year_disagrees` with the Received Date, `workday_out_of_range`.
 /// `facts` receives the combined facts; kind and page count are left as they are.
 std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, DocumentFacts& facts,
                                 const Models& models = defaultModels());
