@@ -109,3 +109,45 @@ TEST(RereadTest, DisagreeingReadingsKeepTheFirstReadingWithLessTrust) {
   EXPECT_EQ(b->value, "LIN2891243388");
   EXPECT_LT(b->confidence, a->confidence);
 }
+
+TEST(RereadTest, AHeaderLabelWithNoValueUnderItIsAnEmptySlotReadFromThePage) {
+  // OCR skipped the receipt box's value (blur, or the box's rules glued to it): the label is there,
+  // nothing under it. The account box beside it gives the values' height (20 px).
+  const std::vector<Word> words = layOut({{100, 100, "Receipt Number"},
+                                          {500, 100, "USCIS Online Account Number"},
+                                          {500, 130, "123456789012"},
+                                          {100, 200, "Received Date"},
+                                          {100, 230, "01/15/2024"}});
+  const auto spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_TRUE(spans[0].words.empty());
+  EXPECT_TRUE(spans[0].labelled);
+  EXPECT_NEAR(spans[0].textHeight, 20, 1e-9);
+  // Under the label, above the next row's label.
+  EXPECT_GT(spans[0].box.y, 120);
+  EXPECT_LE(spans[0].box.bottom(), 200);
+  EXPECT_LT(spans[0].box.x, 100);
+  EXPECT_GT(spans[0].box.right(), 100 + 13 * 10);  // room for 13 characters of the values' size
+
+  ScriptedEngine engine({"IOE0912345678", "IOE0912345678", "IOE0912345678"});
+  const std::vector<Field> fields = extract::extractPage(reread::rereadUncertain(words, kPage, engine), 1,
+                                                         TextSource::Ocr).fields;
+  const Field* receipt = find(fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "IOE0912345678");
+  EXPECT_EQ(receipt->label, "Receipt Number");
+  EXPECT_NE(std::find(receipt->evidence.begin(), receipt->evidence.end(), "reread"), receipt->evidence.end());
+}
+
+TEST(RereadTest, AnEmptySlotNeedsTwoAgreeingReadingsAndLabelsInProseHaveNone) {
+  const std::vector<Word> empty = layOut({{100, 100, "Receipt Number"}, {100, 200, "Received Date"}});
+  ScriptedEngine engine({"IOE0912345678", "lOE09I2", ""});
+  const std::vector<Word> after = reread::rereadUncertain(empty, kPage, engine);
+  EXPECT_EQ(after.size(), empty.size());
+  EXPECT_TRUE(extract::extractPage(after, 1, TextSource::Ocr).fields.empty());
+
+  // A label inside a sentence is not a header box: nothing is printed under it for it.
+  EXPECT_TRUE(reread::findUncertainSpans(layOut({{100, 100, "Please quote your receipt number when you call."},
+                                                 {100, 130, "We will answer within 30 days."}}))
+                  .empty());
+}

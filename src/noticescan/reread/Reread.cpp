@@ -56,6 +56,23 @@ const std::regex& receiptLikePattern() {
   return re;
 }
 
+/// Geometry of a header box (the I-797 grid: a small label on top, the value in a larger font
+/// under it): where the value sits below the label, in label heights; how tall its text is when
+/// no other value on the page tells, in label heights; how wide a slot is, in value text heights
+/// (13 characters at about 0.6 of the height each, with room to spare).
+constexpr double kSlotTop = 0.3;
+constexpr double kSlotBottom = 2.6;
+constexpr double kSlotTextHeight = 1.3;
+constexpr double kSlotWidth = 11.0;
+
+bool isIdentifierLabel(const std::string& kind) {
+  return kind == "receipt_number" || kind == "a_number" || kind == "online_account_number";
+}
+
+bool intersects(const Rect& a, const Rect& b) {
+  return a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom();
+}
+
 double overlapShare(const Rect& a, const Rect& b) {
   const double w = std::min(a.right(), b.right()) - std::max(a.x, b.x);
   const double h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -105,11 +122,11 @@ struct Ballot {
   std::size_t rawRepairs = 0;
 };
 
-/// Replaces the words of `span` with `text` spread over their united box, keeping any text of the
-/// first and last word that lies outside the span.
+/// Replaces the words of `span` with `text` spread over their united box (an empty slot's box when
+/// it has none), keeping any text of the first and last word that lies outside the span.
 void substitute(std::vector<Word>& words, const Span& span, const std::string& text, double confidence,
                 std::vector<bool>& removed, std::vector<Word>& added) {
-  Rect box = words[static_cast<std::size_t>(span.words.front())].box;
+  Rect box = span.words.empty() ? span.box : words[static_cast<std::size_t>(span.words.front())].box;
   for (const int i : span.words) {
     box = box.united(words[static_cast<std::size_t>(i)].box);
     removed[static_cast<std::size_t>(i)] = true;
@@ -212,6 +229,43 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
       spans.push_back(std::move(span));
     }
   }
+
+  // Empty slots: an identifier label alone in its segment (a header box's label, not a phrase of
+  // the letter) with no value found under it or beside it. The values found elsewhere on the page
+  // tell how tall its text is (the header's values share a font).
+  std::vector<double> valueHeights;
+  for (const Field& f : first.fields) valueHeights.push_back(bounds(f.polygon).height);
+  std::sort(valueHeights.begin(), valueHeights.end());
+  for (const extract::LabelHit& label : labels) {
+    if (!isIdentifierLabel(label.entry->kind)) continue;
+    const extract::Segment& segment = layout.segments[static_cast<std::size_t>(label.segment)];
+    const std::size_t rest = segment.text.find_first_not_of(" :#", label.end);
+    if (label.begin != 0 || rest != std::string::npos) continue;
+    const double h = label.box.height;
+    const double textHeight = valueHeights.empty() ? kSlotTextHeight * h : valueHeights[valueHeights.size() / 2];
+    const double width = std::max(label.box.width * 1.2, kSlotWidth * textHeight);
+    Rect below{label.box.x - kSlotTop * h, label.box.bottom() + kSlotTop * h, width, (kSlotBottom - kSlotTop) * h};
+    const Rect beside{label.box.right(), label.box.y - 0.5 * h, width, 2 * h};
+    const bool valued = std::any_of(first.fields.begin(), first.fields.end(), [&](const Field& f) {
+      const Rect box = bounds(f.polygon);
+      return intersects(box, below) || intersects(box, beside);
+    });
+    // A slot that overlaps a span already chosen is that span's business.
+    const bool taken = std::any_of(spans.begin(), spans.end(), [&](const Span& sp) { return intersects(sp.box, below); });
+    if (valued || taken) continue;
+    // Another label in the slot (the next row of the grid) ends it.
+    for (const extract::LabelHit& other : labels) {
+      if (&other != &label && intersects(other.box, below) && other.box.y > label.box.bottom()) {
+        below.height = std::max(0.0, other.box.y - below.y);
+      }
+    }
+    if (below.height < h) continue;
+    Span span;
+    span.box = below;
+    span.labelled = true;
+    span.textHeight = textHeight;
+    spans.push_back(std::move(span));
+  }
   std::stable_sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) { return a.labelled && !b.labelled; });
   if (spans.size() > static_cast<std::size_t>(kMaxSpansPerPage)) spans.resize(kMaxSpansPerPage);
   return spans;
@@ -255,8 +309,10 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     const auto firstKey = vote(firstCandidate, firstConfidence);
     const bool firstClean = firstCandidate && firstCandidate->normalised.repairs.empty();
 
-    const double height = span.box.height;
-    const int padX = static_cast<int>(std::ceil(0.2 * height)), padY = static_cast<int>(std::ceil(0.25 * height));
+    const double height = span.textHeight > 0 ? span.textHeight : span.box.height;
+    // An empty slot's box already has its margins.
+    const int padX = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.2 * height));
+    const int padY = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.25 * height));
     const cv::Rect crop = cv::Rect(static_cast<int>(span.box.x) - padX, static_cast<int>(span.box.y) - padY,
                                    static_cast<int>(std::ceil(span.box.width)) + 2 * padX,
                                    static_cast<int>(std::ceil(span.box.height)) + 2 * padY) &
@@ -281,6 +337,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       return a.second.weight < b.second.weight;
     });
     if (winner == ballots.end() || winner->second.count < 2 || total <= 0) {
+      if (span.words.empty()) continue;  // an empty slot stays empty
       // Nothing agrees with the first reading: whatever it says deserves less trust.
       if (stats) ++stats->disputed;
       for (const int i : span.words) {

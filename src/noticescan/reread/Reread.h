@@ -35,10 +35,15 @@ struct Span {
   bool labelled = false;   ///< sits where an identifier label puts its value
   std::string before;      ///< text of the first word that lies before the span
   std::string after;       ///< text of the last word that lies after the span
+  /// The height of the text expected in the box; 0: the box's own height. Set for empty slots.
+  double textHeight = 0;
 };
 
 /// The spans of `words` whose identifier reading is uncertain, most useful first, at most
-/// kMaxSpansPerPage. Pure: no image or engine involved.
+/// kMaxSpansPerPage. Pure: no image or engine involved. Besides spans of words, an *empty slot*:
+/// a header box whose identifier label (alone in its box, as in the I-797 grid) has no value under
+/// or beside it, where OCR skipped or garbled the value; its span has no words, only the box
+/// under the label where the value is printed.
 std::vector<Span> findUncertainSpans(const std::vector<Word>& words,
                                      const extract::Models& models = extract::defaultModels());
 
