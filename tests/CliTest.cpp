@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -221,4 +222,47 @@ TEST_F(CliTest, DebugDirReceivesPageImages) {
 TEST_F(CliTest, MissingLanguageDataExitsThree) {
   const CommandResult r = run(kCli + " scan --tessdata " + quote(dir_) + " " + quote(sample("receipt-scan-clean.png")));
   EXPECT_EQ(r.exitCode, 3);
+}
+
+TEST_F(CliTest, OnlineAccessCodeIsASecretUntilAskedFor) {
+  const nlohmann::json expected =
+      nlohmann::json::parse(std::ifstream(sample("access-notice-scan.png.expected.json")));
+  const std::string printed = expected.at("online_access_code");  // "RD5A-RXGD-QKLK" style
+  std::string bare = printed;
+  std::erase(bare, '-');
+  const std::string file = quote(sample("access-notice-scan.png"));
+
+  // Default: the code appears nowhere, not in the JSON (value or raw) and not on stderr.
+  const CommandResult quiet = run("(" + kCli + " scan " + file + ") 2>&1");
+  EXPECT_EQ(quiet.exitCode, 0);
+  EXPECT_EQ(quiet.out.find(bare), std::string::npos);
+  EXPECT_EQ(quiet.out.find(printed), std::string::npos);
+  EXPECT_EQ(run(kCli + " scan --format csv " + file).out.find(bare), std::string::npos);
+  // Nor in the debug folder's word list, which otherwise holds every word read.
+  EXPECT_EQ(run(kCli + " scan --debug-dir " + quote(dir_ / "debug") + " " + file).exitCode, 0);
+  bool listed = false;
+  for (const auto& entry : fs::directory_iterator(dir_ / "debug")) {
+    if (entry.path().extension() != ".tsv") continue;
+    listed = true;
+    std::stringstream text;
+    text << std::ifstream(entry.path()).rdbuf();
+    EXPECT_EQ(text.str().find(printed.substr(0, 4)), std::string::npos) << entry.path();
+    EXPECT_NE(text.str().find("Access"), std::string::npos);  // the rest of the page is there
+  }
+  EXPECT_TRUE(listed);
+
+  // Asked for: reported as its own type, never as an account number.
+  const CommandResult asked = run(kCli + " scan --include-access-code " + file);
+  EXPECT_EQ(asked.exitCode, 0);
+  expectValid(asked.out);
+  const nlohmann::json json = nlohmann::json::parse(asked.out);
+  std::map<std::string, std::string> byType;
+  for (const auto& f : json.at("fields")) byType[f.at("type").get<std::string>()] = f.at("value").get<std::string>();
+  EXPECT_EQ(byType["online_access_code"], bare);
+  EXPECT_EQ(byType.count("online_account_number"), 0u);
+
+  // Asked for and redacted: masked like every value.
+  const CommandResult masked = run(kCli + " scan --include-access-code --redact " + file);
+  EXPECT_EQ(masked.out.find(bare), std::string::npos);
+  EXPECT_NE(masked.out.find(bare.substr(bare.size() - 4)), std::string::npos);
 }

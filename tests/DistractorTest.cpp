@@ -64,7 +64,10 @@ TEST(DistractorTest, EveryDistractorWithItsLabelYieldsNothing) {
     lines.push_back({0, y, d.labelled});
     y += 40;
   }
-  const auto fields = fieldsOf(lines);
+  auto fields = fieldsOf(lines);
+  // The access code's own field is a secret the scanner drops unless asked (ScannerFakeEngineTest);
+  // what matters here is that no identifier comes from any distractor.
+  std::erase_if(fields, [](const Field& f) { return f.type == FieldType::OnlineAccessCode; });
   EXPECT_TRUE(fields.empty()) << describe(fields);
 }
 

@@ -107,3 +107,19 @@ TEST(SamplesBarcodeTest, TheBarcodeOfAScannedReceiptConfirmsItsNumber) {
   EXPECT_TRUE(has(with, "fiscal_year_agrees"));
   EXPECT_FALSE(has(receiptEvidence(false), "barcode_agrees"));
 }
+
+TEST(SamplesAccessCodeTest, TheAccessCodeIsReportedOnlyWhenAskedFor) {
+  const fs::path dir = fs::path(NOTICESCAN_SOURCE_DIR) / "samples";
+  const nlohmann::json expected = nlohmann::json::parse(std::ifstream(dir / "access-notice-scan.png.expected.json"));
+  std::string code = expected.at("online_access_code");
+  std::erase(code, '-');
+  ScanOptions options;
+  options.includeAccessCode = true;
+  const ScanResult result = Scanner(options).scanFile(dir / "access-notice-scan.png");
+  ASSERT_TRUE(result.ok());
+  const auto it = std::find_if(result.fields.begin(), result.fields.end(),
+                               [](const Field& f) { return f.type == FieldType::OnlineAccessCode; });
+  ASSERT_NE(it, result.fields.end());
+  EXPECT_EQ(it->value, code);
+  EXPECT_EQ(it->label, "Online Access Code");
+}

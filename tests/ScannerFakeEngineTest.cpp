@@ -211,3 +211,82 @@ TEST(ScannerFakeEngineTest, OversizedInputIsRefusedBeforeDecoding) {
   Scanner pixels(options, std::make_unique<CrashingEngine>());
   EXPECT_EQ(pixels.scanBytes(pngBytes(300, 400), "big.png").error->code, ErrorCode::TooLarge);
 }
+
+TEST(ScannerFakeEngineTest, OnlineAccessCodeIsLeftOutUnlessAskedFor) {
+  const std::vector<Word> words = testing_words::layOut({{100, 100, "ACCOUNT ACCESS NOTICE"},
+                                                         {100, 200, "Receipt Number: IOE0912345678"},
+                                                         {100, 300, "Online Access Code: KD7P-2QXM-9TRA"}});
+  const auto types = [&](bool include) {
+    ScanOptions options;
+    options.includeAccessCode = include;
+    Scanner scanner(options, std::make_unique<ScriptedEngine>(words));
+    const ScanResult result = scanner.scanBytes(pngBytes(1000, 1300), "access.png");
+    EXPECT_TRUE(result.ok());
+    std::vector<std::string> out;
+    for (const Field& f : result.fields) out.push_back(std::string(toString(f.type)) + " " + f.value);
+    return out;
+  };
+  EXPECT_EQ(types(false), std::vector<std::string>{"receipt_number IOE0912345678"});
+  EXPECT_EQ(types(true), (std::vector<std::string>{"receipt_number IOE0912345678", "online_access_code KD7P2QXM9TRA"}));
+}
+
+namespace {
+
+/// One grammar rule seen through the whole scanner: what OCR returned, what must come out.
+struct GrammarCase {
+  std::string read;                   ///< the OCR engine's words for one line
+  FieldType type;
+  std::string value;                  ///< normalised
+  std::vector<std::string> repairs;   ///< recorded, in order
+};
+
+void PrintTo(const GrammarCase& c, std::ostream* os) { *os << '"' << c.read << '"'; }
+
+class GrammarThroughScannerTest : public ::testing::TestWithParam<GrammarCase> {};
+
+}  // namespace
+
+TEST_P(GrammarThroughScannerTest, NormalisesAndRecordsEachRepair) {
+  const GrammarCase& c = GetParam();
+  ScanOptions options;
+  options.reread = false;  // the scripted engine has no line reader: the grammar alone decides
+  Scanner scanner(options, std::make_unique<ScriptedEngine>(testing_words::layOut({{100, 200, c.read}})));
+  const ScanResult result = scanner.scanBytes(pngBytes(1200, 1300), "page.png");
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  ASSERT_EQ(result.fields.size(), 1u) << c.read;
+  EXPECT_EQ(result.fields[0].type, c.type) << c.read;
+  EXPECT_EQ(result.fields[0].value, c.value) << c.read;
+  EXPECT_EQ(result.fields[0].repairs, c.repairs) << c.read;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, GrammarThroughScannerTest,
+    ::testing::Values(
+        // Printed forms: no repair.
+        GrammarCase{"Receipt Number: IOE0912345678", FieldType::ReceiptNumber, "IOE0912345678", {}},
+        GrammarCase{"Receipt Number: EAC-21-900-12345", FieldType::ReceiptNumber, "EAC2190012345", {}},
+        GrammarCase{"Receipt Number: VSC 12 017 70920", FieldType::ReceiptNumber, "VSC1201770920", {}},
+        GrammarCase{"Receipt Number: EAC*2190012345", FieldType::ReceiptNumber, "EAC2190012345", {}},
+        GrammarCase{"Receipt Number: NBC*000123456", FieldType::ReceiptNumber, "NBC*000123456", {}},
+        GrammarCase{"Beneficiary A# 123-456-789", FieldType::ANumber, "A123456789", {}},
+        GrammarCase{"USCIS# 123456789", FieldType::ANumber, "A123456789", {}},
+        GrammarCase{"Applicant A123 456 789", FieldType::ANumber, "A123456789", {}},
+        GrammarCase{"Petitioner A12345678", FieldType::ANumber, "A012345678", {}},
+        GrammarCase{"Alien Number: A1234567", FieldType::ANumber, "A001234567", {}},
+        GrammarCase{"USCIS Online Account Number 1234 5678 9012", FieldType::OnlineAccountNumber, "123456789012", {}},
+        // Confusions repaired by position: letters in the prefix, digits in the number.
+        GrammarCase{"Receipt Number: I0E0912345678", FieldType::ReceiptNumber, "IOE0912345678", {"0->O at 1"}},
+        GrammarCase{"Receipt Number: lOE0912345678", FieldType::ReceiptNumber, "IOE0912345678", {"l->I at 0"}},
+        GrammarCase{"Receipt Number: EAC2l9O012345", FieldType::ReceiptNumber, "EAC2190012345",
+                    {"l->1 at 4", "O->0 at 6"}},
+        GrammarCase{"Receipt Number: SRC21900S2345", FieldType::ReceiptNumber, "SRC2190052345", {"S->5 at 8"}},
+        GrammarCase{"Receipt Number: WAC21B0012345", FieldType::ReceiptNumber, "WAC2180012345", {"B->8 at 5"}},
+        GrammarCase{"Receipt Number: LIN2Z90012345", FieldType::ReceiptNumber, "LIN2290012345", {"Z->2 at 4"}},
+        GrammarCase{"Receipt Number: MSC219001234G", FieldType::ReceiptNumber, "MSC2190012346", {"G->6 at 12"}},
+        GrammarCase{"Receipt Number: $RC2091519835", FieldType::ReceiptNumber, "SRC2091519835", {"$->S at 0"}},
+        GrammarCase{"Beneficiary A# 1Z3-456-789", FieldType::ANumber, "A123456789", {"Z->2 at 2"}},
+        GrammarCase{"USCIS Online Account Number 12345678901O", FieldType::OnlineAccountNumber, "123456789010",
+                    {"O->0 at 11"}},
+        // A table rule glued to the value is dropped, and that is recorded too.
+        GrammarCase{"Receipt Number |IOE0912345678", FieldType::ReceiptNumber, "IOE0912345678",
+                    {"dropped a table rule read before the value"}}));

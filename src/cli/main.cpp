@@ -45,6 +45,7 @@ struct ScanCommand {
   bool redact = false;
   bool noReread = false;
   bool noBarcodes = false;
+  bool includeAccessCode = false;
   bool rawConfidence = false;
 };
 
@@ -55,6 +56,7 @@ int runScan(const ScanCommand& cmd) {
   options.language = cmd.language;
   options.reread = !cmd.noReread;
   options.barcodes = !cmd.noBarcodes;
+  options.includeAccessCode = cmd.includeAccessCode;
   options.calibrate = !cmd.rawConfidence;
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
@@ -117,6 +119,9 @@ int main(int argc, char** argv) {
                     "Do not read uncertain numbers a second time (faster, less accurate on poor images)");
   scanApp->add_flag("--no-barcodes", scan.noBarcodes,
                     "Do not read barcodes to check receipt numbers (only to measure what they bring)");
+  scanApp->add_flag("--include-access-code", scan.includeAccessCode,
+                    "Also report the online access code of an Account Access Notice (a one-time login "
+                    "secret: left out unless asked for)");
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   app.footer(

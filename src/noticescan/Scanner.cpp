@@ -52,14 +52,21 @@ void writeDebugImage(const std::filesystem::path& dir, const std::string& stem, 
 }
 
 /// The words as read, one per line (x y width height confidence text), beside the debug images.
-void writeDebugWords(const std::filesystem::path& dir, const std::string& stem, int page, const std::vector<Word>& words) {
+/// Words inside `secrets` (online access codes) are written as "[secret]".
+void writeDebugWords(const std::filesystem::path& dir, const std::string& stem, int page, const std::vector<Word>& words,
+                     const std::vector<Rect>& secrets) {
   char file[32];
   std::snprintf(file, sizeof file, "-p%03d-words.tsv", page);
   std::ofstream out(dir / (stem + file));
   out << "x\ty\twidth\theight\tconfidence\ttext\n";
+  const auto hidden = [&](const Rect& box) {
+    return std::any_of(secrets.begin(), secrets.end(), [&](const Rect& s) {
+      return box.x < s.right() && s.x < box.right() && box.y < s.bottom() && s.y < box.bottom();
+    });
+  };
   for (const Word& w : words) {
     out << w.box.x << '\t' << w.box.y << '\t' << w.box.width << '\t' << w.box.height << '\t' << w.confidence << '\t'
-        << w.text << '\n';
+        << (hidden(w.box) ? std::string("[secret]") : w.text) << '\n';
   }
 }
 
@@ -72,10 +79,13 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
     for (const Point& p : f.polygon) poly.emplace_back(static_cast<int>(p.x), static_cast<int>(p.y));
     const cv::Scalar colour = f.type == FieldType::ReceiptNumber ? cv::Scalar(0, 140, 255)
                               : f.type == FieldType::ANumber     ? cv::Scalar(0, 170, 0)
-                                                                 : cv::Scalar(220, 60, 0);
+                              : f.type == FieldType::OnlineAccountNumber ? cv::Scalar(220, 60, 0)
+                                                                         : cv::Scalar(160, 0, 160);
     cv::polylines(out, poly, true, colour, static_cast<int>(3 * scale));
+    // The access code is a secret: its box is drawn, its value is not.
+    const std::string shown = f.type == FieldType::OnlineAccessCode ? "(not shown)" : f.value;
     char caption[96];
-    std::snprintf(caption, sizeof caption, "%s %s %.2f", toString(f.type), f.value.c_str(), f.confidence);
+    std::snprintf(caption, sizeof caption, "%s %s %.2f", toString(f.type), shown.c_str(), f.confidence);
     cv::putText(out, caption, poly[0] + cv::Point(0, static_cast<int>(-8 * scale)), cv::FONT_HERSHEY_SIMPLEX,
                 0.8 * scale, colour, static_cast<int>(2 * scale));
   }
@@ -270,6 +280,13 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
 
       t = Clock::now();
       extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
+      std::vector<Rect> secrets;  // where access codes are printed: hidden in debug output
+      for (const Field& f : extraction.fields) {
+        if (f.type == FieldType::OnlineAccessCode) secrets.push_back(bounds(f.polygon));
+      }
+      if (!options_.includeAccessCode) {
+        std::erase_if(extraction.fields, [](const Field& f) { return f.type == FieldType::OnlineAccessCode; });
+      }
       extract::applyBarcodes(extraction, barcodes, pageNumber);
       // A blurred photo's readings deserve less trust than the words alone suggest.
       for (Field& field : extraction.fields) field.confidence *= qualityFactor;
@@ -279,7 +296,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
           writeDebugImage(options_.debugDir, stem, pageNumber, step++, name, image);
         }
         writeDebugImage(options_.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields));
-        writeDebugWords(options_.debugDir, stem, pageNumber, words);
+        writeDebugWords(options_.debugDir, stem, pageNumber, words, secrets);
       }
       for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
       // In a photo, a number that runs to the edge of the picture may have lost characters

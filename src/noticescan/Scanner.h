@@ -43,6 +43,9 @@ struct ScanOptions {
   /// Read the page's 1-D barcodes and check receipt numbers against them (barcode/). Default: on;
   /// off only to measure what it brings.
   bool barcodes = true;
+  /// Report the online access code of an Account Access Notice (type online_access_code). It is a
+  /// one-time login secret: off by default, and never written to a log or a debug image.
+  bool includeAccessCode = false;
   /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
   /// scores, which is what tools/calibrate.py fits on. Default: on.
   bool calibrate = true;

@@ -30,6 +30,7 @@ const char* toString(FieldType type) {
     case FieldType::ReceiptNumber: return "receipt_number";
     case FieldType::ANumber: return "a_number";
     case FieldType::OnlineAccountNumber: return "online_account_number";
+    case FieldType::OnlineAccessCode: return "online_access_code";
   }
   return "unknown";
 }

@@ -49,8 +49,9 @@ struct Word {
 /// Where the words of a page, or a field, came from (a field read only from a barcode: Barcode).
 enum class TextSource { Ocr, TextLayer, Barcode };
 
-/// The identifier kinds noticescan extracts.
-enum class FieldType { ReceiptNumber, ANumber, OnlineAccountNumber };
+/// The identifier kinds noticescan extracts. OnlineAccessCode is a secret (the one-time login code
+/// of an Account Access Notice): the scanner drops it unless asked for it (ScanOptions).
+enum class FieldType { ReceiptNumber, ANumber, OnlineAccountNumber, OnlineAccessCode };
 
 /// One extracted identifier.
 struct Field {

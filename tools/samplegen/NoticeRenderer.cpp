@@ -361,6 +361,33 @@ void renderNotice(cairo_t* cr, const NoticeSpec& s, Rng& rng, int pageCount, std
       footer(cr, s, sans, rng);
       break;
     }
+    case Template::AccessNotice: {
+      letterhead(cr, s, sans);
+      textRight(cr, 576, 44, "ACCOUNT ACCESS NOTICE", {sans.family, 12, true});
+      const Font lf{sans.family, 9};
+      const Font vf{mono.family, 10};
+      text(cr, 36, 84, label(s, "Receipt Number") + ":", lf);
+      text(cr, 140, 84, s.receiptPrinted, vf);
+      text(cr, 36, 98, label(s, "Notice Date") + ":", lf);
+      text(cr, 140, 98, s.noticeDate, vf);
+      text(cr, 36, 112, label(s, "Case Type") + ":", lf);
+      text(cr, 140, 112, caseType(s), vf);
+      y = addressBlock(cr, s, 150, sans) + 20;
+      y = paragraph(cr, 36, y, 540,
+                    "Dear " + s.applicantName + ": You can now follow this case online. Go to "
+                    "myaccount.uscis.gov, choose Sign Up, and enter the receipt number above and the online "
+                    "access code below. The code works once and expires 30 days after the notice date; do "
+                    "not share it. For help call 800-375-5283.",
+                    serif) + 10;
+      text(cr, 36, y, "Online Access Code:", {sans.family, 10, true});
+      text(cr, 170, y, s.accessCode, {mono.family, 12, true});
+      y += 24;
+      paragraph(cr, 36, y, 540,
+                "If you already have a USCIS online account, sign in and add this case with the same code.",
+                serif);
+      footer(cr, s, sans, rng);
+      break;
+    }
     case Template::Letter:
     case Template::Negative: {
       letterhead(cr, s, sans);

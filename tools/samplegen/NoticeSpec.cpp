@@ -58,6 +58,7 @@ const char* templateName(Template t) {
     case Template::Rfe: return "rfe";
     case Template::Letter: return "letter";
     case Template::Negative: return "negative";
+    case Template::AccessNotice: return "access_notice";
   }
   return "?";
 }
@@ -127,12 +128,15 @@ NoticeSpec randomSpec(Rng& rng, Template layout) {
     }
     return a;
   };
-  if (layout != Template::Negative && layout != Template::Letter) {
+  const bool letterLike = layout == Template::Letter || layout == Template::AccessNotice;
+  if (layout != Template::Negative && !letterLike) {
     const int count = rng.uniform(0, 2);
     if (count >= 1) s.aNumbers.push_back(makeANumber(s.petition ? "petitioner" : "applicant"));
     if (count == 2) s.aNumbers.push_back(makeANumber("beneficiary"));
   }
-  if (layout != Template::Negative && layout != Template::Appointment && rng.chance(0.5)) {
+  // An access notice goes to people without an online account yet.
+  if (layout != Template::Negative && layout != Template::Appointment && layout != Template::AccessNotice &&
+      rng.chance(0.5)) {
     s.account = rng.digits(12);
     s.accountPrinted = *s.account;
   }
@@ -152,6 +156,14 @@ NoticeSpec randomSpec(Rng& rng, Template layout) {
   s.valueSize = rng.real(8.8, 11.5);
   s.receiptInBody = s.receipt && rng.chance(0.3);
   s.aNumberInBody = !s.aNumbers.empty() && rng.chance(0.3);
+  if (layout == Template::AccessNotice) {
+    // Format undocumented (DOMAIN.md): dashed groups of capitals and digits, no look-alikes.
+    const std::string alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    for (int group = 0; group < 3; ++group) {
+      if (group > 0) s.accessCode += '-';
+      for (int i = 0; i < 4; ++i) s.accessCode += alphabet[static_cast<std::size_t>(rng.uniform(0, 31))];
+    }
+  }
   return s;
 }
 

@@ -17,6 +17,8 @@ enum class Template {
   Rfe,          ///< request for evidence (I-797E), header grid and a long letter body
   Letter,       ///< a plain letter with the receipt number only in the prose
   Negative,     ///< a USCIS-style letter without any identifier
+  AccessNotice, ///< Account Access Notice: receipt number and the online access code (a secret);
+                ///< samples only, not part of the corpus mix
 };
 
 const char* templateName(Template t);
@@ -38,6 +40,7 @@ struct NoticeSpec {
   std::vector<ANumber> aNumbers;
   std::optional<std::string> account;         ///< normalised 12 digits
   std::string accountPrinted;
+  std::string accessCode;                     ///< as printed (AccessNotice only): not an identifier
   std::string receivedDate, noticeDate, priorityDate;  ///< MM/DD/YYYY as printed
   std::string receivedIso, noticeIso;
   std::string applicantName, beneficiaryName;

@@ -152,6 +152,16 @@ int writeSamples(const fs::path& dir) {
       {"photo-iphone.heic", Template::Receipt, 1111, 1, 1, "phone photo saved as HEIC (HEVC, quality 50)",
        "HEIC decoding through libheif",
        [](const Document& d, const fs::path& p) { return photoSample(d, p, PhotoFormat::Heic); }},
+      {"access-notice-scan.png", Template::AccessNotice, 1212, 1, 1,
+       "Account Access Notice with the receipt number and an online access code, 300 dpi, scan look, PNG",
+       "the access code (a secret) is left out by default and reported only when asked for; never "
+       "taken for an account number",
+       [](const Document& d, const fs::path& p) {
+         std::vector<cv::Mat> pages;
+         auto drawn = scanPages(d, 300, [](cv::Mat m, Rng& rng) { return scanLook(m, rng); }, pages);
+         cv::imwrite(p.string(), pages[0]);
+         return drawn;
+       }},
       {"negative-letter.pdf", Template::Negative, 808, 1, 1,
        "born-digital letter with phone numbers, ZIP+4, P.O. box, fees and form editions but no identifier",
        "distractors only: nothing must be reported",
@@ -164,7 +174,9 @@ int writeSamples(const fs::path& dir) {
             "(tools/samplegen/main.cpp). Every name and number on them is random: none is a real "
             "person's. Do not edit these files by hand: change the generator and run it again. Each "
             "`NAME.expected.json` lists the identifiers drawn on `NAME` (recorded by the renderer as it "
-            "draws them); `tests/SamplesTest.cpp` checks that the scanner finds exactly those.\n\n"
+            "draws them); `tests/SamplesTest.cpp` checks that the scanner finds exactly those. An "
+            "`online_access_code` there is a secret printed on the page that a scan reports only when "
+            "asked for.\n\n"
             "| file | template | how it was made | what it tests |\n|---|---|---|---|\n";
   for (const Sample& sample : samples) {
     Rng rng(sample.seed);
@@ -172,13 +184,16 @@ int writeSamples(const fs::path& dir) {
     const std::vector<Drawn> drawn = sample.write(doc, dir / sample.file);
     nlohmann::ordered_json fields = nlohmann::ordered_json::array();
     for (const auto& f : truthFields(drawn, doc.noticePage)) fields.push_back({{"type", f["type"]}, {"value", f["value"]}});
-    const bool headed = sample.layout != Template::Negative && sample.layout != Template::Letter;
-    const nlohmann::ordered_json expected = {
+    const bool headed = sample.layout != Template::Negative && sample.layout != Template::Letter &&
+                        sample.layout != Template::AccessNotice;
+    nlohmann::ordered_json expected = {
         {"file", sample.file},
         {"template", templateName(sample.layout)},
         {"notice_type", headed ? nlohmann::ordered_json(doc.spec.noticeType) : nlohmann::ordered_json(nullptr)},
         {"form_type", headed ? nlohmann::ordered_json(doc.spec.formType) : nlohmann::ordered_json(nullptr)},
         {"fields", fields}};
+    // Not among `fields`: a scan reports it only when asked for (--include-access-code).
+    if (!doc.spec.accessCode.empty()) expected["online_access_code"] = doc.spec.accessCode;
     std::ofstream(dir / (sample.file + ".expected.json")) << expected.dump(2) << "\n";
     readme << "| " << sample.file << " | " << templateName(sample.layout) << " | " << sample.how << " | "
            << sample.tests << " |\n";

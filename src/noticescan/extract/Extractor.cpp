@@ -26,8 +26,104 @@ bool labelFits(FieldType type, const std::string& kind) {
     case FieldType::ReceiptNumber: return kind == "receipt_number";
     case FieldType::ANumber: return kind == "a_number" || kind == "role";
     case FieldType::OnlineAccountNumber: return kind == "online_account_number";
+    case FieldType::OnlineAccessCode: return kind == "online_access_code";
   }
   return false;
+}
+
+/// A label that says the value beside it is something other than the three identifiers.
+bool announcesOther(const std::string& kind) { return kind == "distractor" || kind == "online_access_code"; }
+
+/// The shortest and longest online access code taken (its format is undocumented: letters and
+/// digits, often in dashed groups).
+constexpr std::size_t kMinAccessCode = 6;
+constexpr std::size_t kMaxAccessCode = 32;
+/// How far right of its label, in label heights, an access code in its own box may start.
+constexpr double kAccessCodeReach = 15.0;
+
+/// The value printed after an access-code label in `segment` from byte `from` on: the tokens of
+/// capitals, digits and dashes that follow (a word with lower case, or punctuation that ends a
+/// sentence, ends it). [begin, end) is set to its span; empty when there is none.
+std::string accessCodeAfter(const std::string& text, std::size_t from, std::size_t& begin, std::size_t& end) {
+  std::size_t i = text.find_first_not_of(" :#-", from);
+  begin = end = i == std::string::npos ? text.size() : i;
+  std::string value;
+  while (i < text.size()) {
+    const std::size_t stop = std::min(text.find(' ', i), text.size());
+    std::string token = text.substr(i, stop - i);
+    bool last = false;
+    while (!token.empty() && (token.back() == '.' || token.back() == ',' || token.back() == ';')) {
+      token.pop_back();
+      last = true;
+    }
+    const bool shape = !token.empty() && std::all_of(token.begin(), token.end(), [](unsigned char c) {
+      return std::isupper(c) || std::isdigit(c) || c == '-';
+    });
+    if (!shape) break;
+    for (const char c : token) {
+      if (c != '-') value += c;
+    }
+    end = i + token.size();
+    if (last) break;
+    i = stop + 1;
+  }
+  return value;
+}
+
+/// Online access codes: the value after (or under) each access-code label.
+void findAccessCodes(const Layout& layout, const std::vector<LabelHit>& labels, int page, TextSource source,
+                     std::vector<Field>& out) {
+  for (const LabelHit& label : labels) {
+    if (label.entry->kind != "online_access_code") continue;
+    int segmentIndex = label.segment;
+    std::size_t begin = 0, end = 0;
+    std::string value = accessCodeAfter(layout.segments[static_cast<std::size_t>(segmentIndex)].text, label.end,
+                                        begin, end);
+    // Else the value in its own box: to the right on the same line, or on the next line starting
+    // under the label; the leftmost such box.
+    const double h = label.box.height;
+    const auto leftmost = [&](auto near) -> std::optional<std::size_t> {
+      std::optional<std::size_t> found;
+      for (std::size_t s = 0; s < layout.segments.size(); ++s) {
+        if (near(layout.segments[s].box) && (!found || layout.segments[s].box.x < layout.segments[*found].box.x)) {
+          found = s;
+        }
+      }
+      return found;
+    };
+    std::optional<std::size_t> own;
+    if (value.empty()) {
+      own = leftmost([&](const Rect& box) {
+        return box.x >= label.box.right() && box.x - label.box.right() < kAccessCodeReach * h &&
+               box.y < label.box.bottom() && label.box.y < box.bottom();
+      });
+    }
+    if (value.empty() && !own) {
+      own = leftmost([&](const Rect& box) {
+        return box.y > label.box.y && box.y <= label.box.bottom() + 2 * h && box.x >= label.box.x - 2 * h &&
+               box.x <= label.box.right();
+      });
+    }
+    if (own) {
+      segmentIndex = static_cast<int>(*own);
+      value = accessCodeAfter(layout.segments[*own].text, 0, begin, end);
+    }
+    if (value.size() < kMinAccessCode || value.size() > kMaxAccessCode) continue;
+    const Segment& segment = layout.segments[static_cast<std::size_t>(segmentIndex)];
+    Field field;
+    field.type = FieldType::OnlineAccessCode;
+    field.value = value;
+    field.raw = segment.text.substr(begin, end - begin);
+    field.page = page;
+    field.source = source;
+    field.label = label.entry->name;
+    field.evidence = {"label"};
+    field.confidence = source == TextSource::Ocr ? 0.9 * spanConfidence(layout, segment, begin, end) : 0.95;
+    const Rect box = spanBox(layout, segment, begin, end);
+    field.polygon = {Point{box.x, box.y}, Point{box.right(), box.y}, Point{box.right(), box.bottom()},
+                     Point{box.x, box.bottom()}};
+    out.push_back(std::move(field));
+  }
 }
 
 struct Nearest {
@@ -133,6 +229,8 @@ constexpr int kMaxWorkday = 270;
 void checkReceiptDigits(Field& field, const std::optional<std::string>& receivedDate) {
   if (field.value.size() != 13 || field.value.compare(0, 3, "IOE") == 0) return;
   const std::string digits = field.value.substr(3);
+  // The asterisk form (NBC*000123456) has no fiscal year or workday where the scheme puts them.
+  if (!std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) return;
   const int yy = std::stoi(digits.substr(0, 2));
   const int workday = std::stoi(digits[2] == '9' ? digits.substr(3, 3) : digits.substr(2, 3));
   if (workday < 1 || workday > kMaxWorkday) field.evidence.push_back("workday_out_of_range");
@@ -218,7 +316,7 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
       }
       // A number whose closest label says it is something else (NVC case, card, access code,
       // telephone...) is that something else.
-      if (nearestAny.hit && nearestAny.hit->entry->kind == "distractor" &&
+      if (nearestAny.hit && announcesOther(nearestAny.hit->entry->kind) &&
           nearestAny.distance < nearestFit.distance) {
         continue;
       }
@@ -304,6 +402,7 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
     if (!overlaps) kept.push_back(std::move(a));
   }
   for (Accepted& k : kept) out.fields.push_back(std::move(k.field));
+  findAccessCodes(layout, labels, page, source, out.fields);
   out.facts = extractFacts(layout, labels, models);
   return out;
 }
@@ -374,6 +473,7 @@ void calibrate(std::vector<Field>& fields, const std::vector<bool>& lowSharpness
   const Calibration& c = models.calibration;
   if (c.features.empty()) return;
   for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (fields[i].type == FieldType::OnlineAccessCode) continue;  // not what the model was fitted on
     const bool blurred = i < lowSharpness.size() && lowSharpness[i];
     double z = c.bias;
     for (std::size_t k = 0; k < c.features.size(); ++k) z += c.weights[k] * calibrationFeature(fields[i], c.features[k], blurred);

@@ -199,7 +199,7 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
         if (!d) continue;
         if (kind == "receipt_number" || kind == "a_number" || kind == "role" || kind == "online_account_number") {
           identifierLabel = std::min(identifierLabel, *d);
-        } else if (kind == "distractor") {
+        } else if (kind == "distractor" || kind == "online_access_code") {
           otherLabel = std::min(otherLabel, *d);
         }
       }
