@@ -10,14 +10,14 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
   # images, PDFs and barcodes (libheif: HEIC photos from iPhones; libzxing: the receipt barcode)
   libopencv-dev libpoppler-cpp-dev libheif-dev libzxing-dev
-  # JSON, CLI, hashing
-  nlohmann-json3-dev libcli11-dev libssl-dev
+  # JSON, CLI, hashing, the batch store
+  nlohmann-json3-dev libcli11-dev libssl-dev libsqlite3-dev
   # tests and sample generation: GoogleTest, cairo with real fonts, qpdf (encrypted PDFs),
   # jsonschema (validates every output against docs/schema), poppler-utils + tesseract CLI (baseline)
   libgtest-dev libcairo2-dev fonts-liberation fonts-dejavu-core qpdf python3
   python3-jsonschema poppler-utils
-  # benchmark: Google Benchmark microbenchmarks
-  libbenchmark-dev
+  # benchmark: Google Benchmark microbenchmarks; GNU parallel (the sharded batch test)
+  libbenchmark-dev parallel
 )
 
 missing=()

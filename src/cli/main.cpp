@@ -10,7 +10,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "BatchCommands.h"
 #include "noticescan/Scanner.h"
+#include "noticescan/batch/Store.h"
 #include "noticescan/Version.h"
 #include "noticescan/report/Report.h"
 
@@ -124,6 +126,11 @@ int main(int argc, char** argv) {
                     "secret: left out unless asked for)");
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
+  cli::BatchCommand batch;
+  cli::ExportCommand exportCmd;
+  cli::MergeCommand merge;
+  CLI::App *batchApp = nullptr, *exportApp = nullptr, *mergeApp = nullptr;
+  cli::addBatchCommands(app, batch, exportCmd, merge, batchApp, exportApp, mergeApp);
   app.footer(
       "\nExit codes: 0 all files scanned (finding nothing is still 0), 1 usage error, 2 at least one\n"
       "input failed (its JSON has status \"error\"), 3 missing dependency or model, 4 internal error.\n"
@@ -138,6 +145,12 @@ int main(int argc, char** argv) {
 
   try {
     if (*scanApp) return runScan(scan);
+    if (*batchApp) return cli::runBatch(batch);
+    if (*exportApp) return cli::runExport(exportCmd);
+    if (*mergeApp) return cli::runMerge(merge);
+  } catch (const noticescan::batch::StoreError& e) {
+    std::cerr << "noticescan: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const noticescan::DependencyError& e) {
     std::cerr << "noticescan: " << e.what() << "\n";
     return kExitMissingDependency;

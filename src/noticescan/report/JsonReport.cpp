@@ -81,6 +81,64 @@ json toJson(const ScanResult& result, const ReportOptions& options) {
   return out;
 }
 
+ScanResult fromJson(const json& in) {
+  const auto text = [](const json& object, const char* key) -> std::optional<std::string> {
+    if (!object.is_object() || !object.contains(key) || !object.at(key).is_string()) return std::nullopt;
+    return object.at(key).get<std::string>();
+  };
+  ScanResult out;
+  out.file = text(in, "file").value_or("");
+  out.sha256 = text(in, "sha256").value_or("");
+  if (in.value("status", std::string("error")) != "ok") {
+    ScanError error;
+    const json& e = in.contains("error") ? in.at("error") : json();
+    const std::string code = text(e, "code").value_or("internal");
+    for (const ErrorCode c : {ErrorCode::NotFound, ErrorCode::Unreadable, ErrorCode::UnsupportedFormat,
+                              ErrorCode::EncryptedPdf, ErrorCode::TooLarge, ErrorCode::Timeout, ErrorCode::Internal}) {
+      if (code == toString(c)) error.code = c;
+    }
+    error.message = text(e, "message").value_or("");
+    out.error = error;
+  }
+  if (const json& d = in.contains("document") ? in.at("document") : json(); d.is_object()) {
+    out.document.kind = text(d, "kind").value_or("");
+    out.document.pageCount = d.value("page_count", 0);
+    out.document.noticeType = text(d, "notice_type");
+    out.document.formType = text(d, "form_type");
+    out.document.noticeDate = text(d, "notice_date");
+    out.document.receivedDate = text(d, "received_date");
+    out.document.priorityDate = text(d, "priority_date");
+  }
+  for (const json& f : in.value("fields", json::array())) {
+    Field field;
+    const std::string type = text(f, "type").value_or("");
+    for (const FieldType t : {FieldType::ReceiptNumber, FieldType::ANumber, FieldType::OnlineAccountNumber,
+                              FieldType::OnlineAccessCode}) {
+      if (type == toString(t)) field.type = t;
+    }
+    const std::string source = text(f, "source").value_or("ocr");
+    for (const TextSource s : {TextSource::Ocr, TextSource::TextLayer, TextSource::Barcode}) {
+      if (source == toString(s)) field.source = s;
+    }
+    field.value = text(f, "value").value_or("");
+    field.raw = text(f, "raw").value_or("");
+    field.confidence = f.value("confidence", 0.0);
+    field.page = f.value("page", 1);
+    field.label = text(f, "label");
+    field.role = text(f, "role");
+    field.evidence = f.value("evidence", std::vector<std::string>{});
+    field.repairs = f.value("repairs", std::vector<std::string>{});
+    if (f.contains("polygon") && f.at("polygon").is_array() && f.at("polygon").size() == 4) {
+      for (std::size_t i = 0; i < 4; ++i) {
+        const json& p = f.at("polygon").at(i);
+        if (p.is_array() && p.size() == 2) field.polygon[i] = Point{p.at(0).get<double>(), p.at(1).get<double>()};
+      }
+    }
+    out.fields.push_back(std::move(field));
+  }
+  return out;
+}
+
 std::string prettyJson(const json& value) {
   const std::string text = value.dump(2);
   std::string out;
