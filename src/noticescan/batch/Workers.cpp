@@ -61,7 +61,10 @@ std::optional<std::string> readFrame(int fd) {
 constexpr const char* kDependencyMarker = "\x01" "dependency:";
 
 [[noreturn]] void workerMain(int in, int out, const ScanOptions& options) {
-  ::signal(SIGINT, SIG_IGN);  // the parent decides what an interrupt means
+  // The parent decides what an interrupt means (a terminal's Ctrl-C or a scheduler's SIGTERM reaches
+  // the whole process group); it stops its workers itself.
+  ::signal(SIGINT, SIG_IGN);
+  ::signal(SIGTERM, SIG_IGN);
   ::signal(SIGPIPE, SIG_DFL);
   Scanner scanner(options);
   while (const std::optional<std::string> path = readFrame(in)) {
@@ -217,6 +220,9 @@ void runPool(const std::vector<std::string>& paths, const PoolOptions& options,
         w.job.reset();
         if (++w.jobsDone >= options.recycleAfter) pool.stop(w, false);
       } else {
+        // A worker lost while the batch is being stopped did not fail on its file: the file stays
+        // unrecorded and is scanned when the batch resumes.
+        if (interrupted && interrupted->load()) return;
         outcome.kind = Outcome::Kind::Crashed;
         outcome.message = pool.describeExit(w);
       }
