@@ -96,7 +96,7 @@ def main():
         t1_s = tesseract_run(files, one_core)
         tdef_s = None if args.skip_tesseract_default else tesseract_run(files, default_threads)
         stages = {}
-        for stage in ("load", "page", "ocr", "reread", "extract", "total"):
+        for stage in ("load", "page", "ocr", "reread", "barcode", "extract", "total"):
             values = [o["timings_ms"].get(stage, 0) for o in outputs if o.get("timings_ms")]
             stages[stage] = round(statistics.median(values)) if values else None
         rss_t = tesseract_peak_mib(files, one_core)
@@ -131,10 +131,11 @@ def main():
                      f"{r['ratio_vs_tesseract_omp1']} | {r['ratio_vs_tesseract_default'] or '-'} | "
                      f"{r['peak_rss_mib']} / {r['tesseract_peak_rss_mib'] or '-'} |")
     lines += ["", "Median milliseconds per stage (noticescan, one core):", "",
-              "| category | load | page | ocr | reread | extract | total |", "|---|---|---|---|---|---|---|"]
+              "| category | load | page | ocr | reread | barcode | extract | total |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         s = r["median_stage_ms"]
-        lines.append(f"| {r['category']} | {s['load']} | {s['page']} | {s['ocr']} | {s['reread']} | {s['extract']} | {s['total']} |")
+        lines.append(f"| {r['category']} | {s['load']} | {s['page']} | {s['ocr']} | {s['reread']} | {s['barcode']} | "
+                     f"{s['extract']} | {s['total']} |")
     md = "\n".join(lines) + "\n"
     if args.out_json:
         args.out_json.write_text(json.dumps({"corpus": str(args.corpus), "rows": rows}, indent=2) + "\n")
