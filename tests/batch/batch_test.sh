@@ -4,7 +4,8 @@
 #     store exactly once, with the same results as a batch that was never interrupted;
 #  2. the same command run as three shards under GNU parallel, the shard stores merged, gives the
 #     same store as a single process;
-#  3. running again scans nothing; a changed file is scanned again.
+#  3. running again scans nothing; a changed file is scanned again;
+#  4. a file over the time limit, and a worker killed mid-file, are recorded and the batch goes on.
 # Usage: batch_test.sh NOTICESCAN SAMPLES_DIR
 set -euo pipefail
 cli=$1
@@ -76,4 +77,40 @@ grep -q "scanned          0 " "$work/again.log" || fail "a second run scanned ag
 printf 'edited' >> "$work/in/2024/receipt-scan-clean.png"
 "$cli" batch "$work/in" --out "$work/whole.db" 2>"$work/changed.log" || true
 grep -q "scanned          1 " "$work/changed.log" || fail "the changed file was not scanned again: $(cat "$work/changed.log")"
-echo "batch: resume after SIGKILL, shards through GNU parallel and change detection all hold"
+# 4. Isolation: a file over the time limit and a worker that dies mid-file are recorded as failed
+#    (timeout, internal) and the others are still scanned.
+mkdir -p "$work/slow" "$work/crash"
+cp "$samples/rfe-scan-sideways.tif" "$samples/receipt-digital.pdf" "$work/slow/"
+status=0
+"$cli" batch "$work/slow" --out "$work/slow.db" --jobs 1 --timeout 1 >/dev/null 2>&1 || status=$?
+[ "$status" -eq 2 ] || fail "a timed-out file should make the batch exit 2, got $status"
+"$cli" export --db "$work/slow.db" --format jsonl | python3 -c '
+import json, sys
+got = {json.loads(l)["file"].rsplit("/", 1)[1]: json.loads(l) for l in sys.stdin}
+assert got["rfe-scan-sideways.tif"]["error"]["code"] == "timeout", got["rfe-scan-sideways.tif"]["error"]
+assert got["receipt-digital.pdf"]["status"] == "ok"' || fail "timeout not recorded, or the next file not scanned"
+
+cp "$samples/approval-scanned.pdf" "$samples/receipt-digital.pdf" "$work/crash/"
+"$cli" batch "$work/crash" --out "$work/crash.db" --jobs 1 >/dev/null 2>&1 &
+pid=$!
+# The worker is the batch's child; it scans the scanned PDF (first in order) for about 2 s.
+worker=""
+for _ in $(seq 50); do
+  worker=$(pgrep -P "$pid" | head -1 || true)
+  [ -n "$worker" ] && break
+  sleep 0.1
+done
+[ -n "$worker" ] || fail "no worker process appeared"
+sleep 0.5
+kill -SEGV "$worker"
+status=0
+wait "$pid" || status=$?
+[ "$status" -eq 2 ] || fail "a crashed worker should make the batch exit 2, got $status"
+"$cli" export --db "$work/crash.db" --format jsonl | python3 -c '
+import json, sys
+got = {json.loads(l)["file"].rsplit("/", 1)[1]: json.loads(l) for l in sys.stdin}
+crashed = got["approval-scanned.pdf"]
+assert crashed["error"]["code"] == "internal" and "signal 11" in crashed["error"]["message"], crashed["error"]
+assert got["receipt-digital.pdf"]["status"] == "ok"' || fail "the crash was not recorded, or the next file not scanned"
+
+echo "batch: resume after SIGKILL, shards through GNU parallel, change detection and isolation all hold"
