@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "noticescan/Scanner.h"
+#include "noticescan/report/Report.h"
 
 namespace fs = std::filesystem;
 using namespace noticescan;
@@ -122,4 +123,20 @@ TEST(SamplesAccessCodeTest, TheAccessCodeIsReportedOnlyWhenAskedFor) {
   ASSERT_NE(it, result.fields.end());
   EXPECT_EQ(it->value, code);
   EXPECT_EQ(it->label, "Online Access Code");
+}
+
+TEST(SamplesPageThreadsTest, PagesReadSideBySideGiveTheSameResult) {
+  const fs::path dir = fs::path(NOTICESCAN_SOURCE_DIR) / "samples";
+  for (const char* name : {"rfe-scan-sideways.tif", "approval-scanned.pdf", "receipt-digital.pdf"}) {
+    std::string results[2];
+    for (int threads = 1; threads <= 2; ++threads) {
+      ScanOptions options;
+      options.pageThreads = threads;
+      ScanResult result = Scanner(options).scanFile(dir / name);
+      ASSERT_TRUE(result.ok()) << name;
+      result.timingsMs.clear();
+      results[threads - 1] = report::toJson(result).dump();
+    }
+    EXPECT_EQ(results[0], results[1]) << name;
+  }
 }

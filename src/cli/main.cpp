@@ -48,6 +48,7 @@ struct ScanCommand {
   bool noReread = false;
   bool noBarcodes = false;
   bool includeAccessCode = false;
+  int pageThreads = 1;
   bool rawConfidence = false;
 };
 
@@ -59,6 +60,7 @@ int runScan(const ScanCommand& cmd) {
   options.reread = !cmd.noReread;
   options.barcodes = !cmd.noBarcodes;
   options.includeAccessCode = cmd.includeAccessCode;
+  options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
@@ -124,6 +126,10 @@ int main(int argc, char** argv) {
   scanApp->add_flag("--include-access-code", scan.includeAccessCode,
                     "Also report the online access code of an Account Access Notice (a one-time login "
                     "secret: left out unless asked for)");
+  scanApp->add_option("--page-threads", scan.pageThreads,
+                      "Read the pages of a multi-page file on this many threads (one OCR engine each)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   cli::BatchCommand batch;

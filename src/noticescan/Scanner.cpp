@@ -4,8 +4,11 @@
 #include <cctype>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <sstream>
+#include <mutex>
 #include <system_error>
+#include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -130,11 +133,146 @@ void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vecto
   }
 }
 
+/// Milliseconds per pipeline stage.
+struct StageTimes {
+  double load = 0, page = 0, ocr = 0, reread = 0, barcode = 0, extract = 0;
+  void add(const StageTimes& o) {
+    load += o.load;
+    page += o.page;
+    ocr += o.ocr;
+    reread += o.reread;
+    barcode += o.barcode;
+    extract += o.extract;
+  }
+};
+
+/// What one page yields before the pages are combined.
+struct PageOutcome {
+  PageReport report;
+  std::vector<Warning> warnings;
+  extract::PageExtraction extraction;
+  std::string unreadable;  ///< the reason, when the page could not be loaded
+  StageTimes times;
+};
+
+/// Prepares, reads and extracts one loaded page. `engine` is asked for the OCR engine only when
+/// the page needs OCR (a text-layer page never starts one).
+PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pageNumber,
+                     const std::function<ocr::OcrEngine&()>& engine, const std::string& stem) {
+  const bool debug = !options.debugDir.empty();
+  PageOutcome outcome;
+  StageTimes& times = outcome.times;
+  std::vector<Warning>& warnings = outcome.warnings;
+  auto t = Clock::now();
+  PageReport report;
+  report.page = pageNumber;
+  report.outline = {Point{0, 0}, Point{loaded.sourceWidth, 0}, Point{loaded.sourceWidth, loaded.sourceHeight},
+                    Point{0, loaded.sourceHeight}};
+  page::Transform toSource = page::Transform::eye();
+  std::vector<Word> words;
+  std::vector<barcode::Barcode> barcodes;  // in the frame of the words
+  std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
+  double qualityFactor = 1.0;
+  bool photo = false;
+  if (loaded.hasTextLayer) {
+    report.textSource = TextSource::TextLayer;
+    words = std::move(loaded.words);
+  } else {
+    t = Clock::now();
+    page::PrepareOptions prepareOptions;
+    prepareOptions.keepDebugImages = debug;
+    page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
+    times.page += msSince(t);
+    if (!prepared.orientationSure) {
+      t = Clock::now();
+      const auto guess = engine().detectOrientation(prepared.gray);
+      if (guess && guess->confidence >= kMinOrientationConfidence) page::turnPage(prepared, 360 - guess->clockwiseTurn);
+      times.ocr += msSince(t);
+    }
+    photo = prepared.cameraFrame;
+    report.rotation = prepared.rotation;
+    report.skewDegrees = prepared.skewDegrees;
+    for (Warning w : prepared.warnings) {
+      w.page = pageNumber;
+      warnings.push_back(std::move(w));
+    }
+    toSource = loaded.toSource * prepared.toInput;
+    report.outline = page::apply(loaded.toSource, prepared.outline);
+    report.sharpness = prepared.quality.sharpness;
+    report.contrast = prepared.quality.contrast;
+    addQualityWarnings(prepared, pageNumber, warnings);
+    qualityFactor = prepared.quality.sharpness < page::kLowSharpness ? 0.5 + prepared.quality.sharpness : 1.0;
+
+    t = Clock::now();
+    words = engine().recognize(prepared.gray);
+    times.ocr += msSince(t);
+    double sum = 0, weight = 0;
+    for (const Word& w : words) {
+      sum += w.confidence * static_cast<double>(w.text.size());
+      weight += static_cast<double>(w.text.size());
+    }
+    report.ocrConfidence = weight > 0 ? sum / weight : 0.0;
+    if (*report.ocrConfidence < kLowOcrConfidence) {
+      warnings.push_back({"low_ocr_confidence", pageNumber,
+                          words.empty() ? "no text was found on this page"
+                                        : "the text on this page was hard to read: check the numbers by eye"});
+    }
+    if (options.reread) {
+      t = Clock::now();
+      words = reread::rereadUncertain(words, prepared.gray, engine());
+      times.reread += msSince(t);
+    }
+    if (options.barcodes) {
+      t = Clock::now();
+      barcodes = barcode::readBarcodes(prepared.gray);
+      times.barcode += msSince(t);
+    }
+    if (debug) debugPage = std::move(prepared);
+  }
+
+  t = Clock::now();
+  extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
+  std::vector<Rect> secrets;  // where access codes are printed: hidden in debug output
+  for (const Field& f : extraction.fields) {
+    if (f.type == FieldType::OnlineAccessCode) secrets.push_back(bounds(f.polygon));
+  }
+  if (!options.includeAccessCode) {
+    std::erase_if(extraction.fields, [](const Field& f) { return f.type == FieldType::OnlineAccessCode; });
+  }
+  extract::applyBarcodes(extraction, barcodes, pageNumber);
+  // A blurred photo's readings deserve less trust than the words alone suggest.
+  for (Field& field : extraction.fields) field.confidence *= qualityFactor;
+  if (debugPage) {
+    int step = 1;
+    for (const auto& [name, image] : debugPage->debugImages) {
+      writeDebugImage(options.debugDir, stem, pageNumber, step++, name, image);
+    }
+    writeDebugImage(options.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields));
+    writeDebugWords(options.debugDir, stem, pageNumber, words, secrets);
+  }
+  for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
+  // In a photo, a number that runs to the edge of the picture may have lost characters
+  // there ("A06531146" of A065311468): it is not reported, and the person is told why.
+  if (photo) {
+    const auto cut = std::erase_if(extraction.fields, [&](const Field& field) {
+      return runsOffFrame(field, loaded.sourceWidth, loaded.sourceHeight);
+    });
+    if (cut > 0) {
+      warnings.push_back({"identifier_cut", pageNumber,
+                          "a number runs off the edge of the photo: retake it with the whole page in view"});
+    }
+  }
+  times.extract += msSince(t);
+  outcome.report = report;
+  outcome.extraction = std::move(extraction);
+  return outcome;
+}
+
 }  // namespace
 
 Scanner::Scanner(ScanOptions options) : options_(std::move(options)) {}
 Scanner::Scanner(ScanOptions options, std::unique_ptr<ocr::OcrEngine> engine)
-    : options_(std::move(options)), engine_(std::move(engine)) {}
+    : options_(std::move(options)), engine_(std::move(engine)), injectedEngine_(true) {}
 Scanner::~Scanner() = default;
 
 ocr::OcrEngine& Scanner::engine() {
@@ -183,136 +321,96 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
   const auto start = Clock::now();
   ScanResult result;
   result.file = std::move(displayName);
-  double loadMs = 0, pageMs = 0, ocrMs = 0, rereadMs = 0, barcodeMs = 0, extractMs = 0;
+  StageTimes times;
   try {
     result.sha256 = util::sha256Hex(bytes);
     auto t = Clock::now();
     std::unique_ptr<load::Document> document = load::openDocument(bytes, options_);
-    loadMs += msSince(t);
+    times.load += msSince(t);
     result.document.kind = document->kind();
     result.document.pageCount = document->pageCount();
-    const bool debug = !options_.debugDir.empty();
-    const std::string stem = debug ? debugStem(result.file) : std::string();
+    const std::string stem = options_.debugDir.empty() ? std::string() : debugStem(result.file);
+
+    // Pages are independent until they are combined: with several page threads each thread takes
+    // the next page (loading is one at a time: decoders are not shared safely) and reads it with
+    // its own engine. Outcomes are combined in page order, so the result is the same either way.
+    const int pages = document->pageCount();
+    std::vector<PageOutcome> outcomes(static_cast<std::size_t>(pages));
+    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(pages));
+    std::mutex loading;
+    int next = 0;
+    const auto work = [&](const std::function<ocr::OcrEngine&()>& engine) {
+      for (;;) {
+        int index = 0;
+        load::LoadedPage loaded;
+        std::optional<load::LoadError> unreadable;
+        double loadMs = 0;
+        {
+          std::lock_guard<std::mutex> lock(loading);
+          if (next >= pages) return;
+          index = next++;
+          const auto began = Clock::now();
+          try {
+            loaded = document->page(index);
+          } catch (const load::LoadError& e) {
+            unreadable = e;
+          } catch (...) {
+            failures[static_cast<std::size_t>(index)] = std::current_exception();
+            continue;
+          }
+          loadMs = msSince(began);
+        }
+        PageOutcome& outcome = outcomes[static_cast<std::size_t>(index)];
+        try {
+          if (unreadable) {
+            if (unreadable->code() == ErrorCode::TooLarge) throw *unreadable;
+            outcome.unreadable = unreadable->what();
+            continue;
+          }
+          outcome = scanPage(options_, std::move(loaded), index + 1, engine, stem);
+          outcome.times.load += loadMs;
+        } catch (...) {
+          failures[static_cast<std::size_t>(index)] = std::current_exception();
+        }
+      }
+    };
+    const std::function<ocr::OcrEngine&()> own = [this]() -> ocr::OcrEngine& { return engine(); };
+    const int threads = std::clamp(injectedEngine_ ? 1 : options_.pageThreads, 1, std::max(1, pages));
+    if (threads == 1) {
+      work(own);
+    } else {
+      while (static_cast<int>(extraEngines_.size()) < threads - 1) {
+        extraEngines_.push_back(ocr::makeTesseractEngine(options_.tessdataDir, options_.language));
+      }
+      std::vector<std::function<ocr::OcrEngine&()>> helperEngines;
+      for (int i = 1; i < threads; ++i) {
+        ocr::OcrEngine* e = extraEngines_[static_cast<std::size_t>(i - 1)].get();
+        helperEngines.push_back([e]() -> ocr::OcrEngine& { return *e; });
+      }
+      std::vector<std::thread> helpers;
+      for (const auto& helperEngine : helperEngines) helpers.emplace_back(work, std::cref(helperEngine));
+      work(own);
+      for (std::thread& h : helpers) h.join();
+    }
+    for (const std::exception_ptr& failure : failures) {
+      if (failure) std::rethrow_exception(failure);
+    }
 
     std::vector<extract::PageExtraction> extractions;
     int unreadablePages = 0;
     std::string lastPageError;
-    for (int index = 0; index < document->pageCount(); ++index) {
-      const int pageNumber = index + 1;
-      t = Clock::now();
-      load::LoadedPage loaded;
-      try {
-        loaded = document->page(index);
-      } catch (const load::LoadError& e) {
-        if (e.code() == ErrorCode::TooLarge) throw;
+    for (int index = 0; index < pages; ++index) {
+      PageOutcome& outcome = outcomes[static_cast<std::size_t>(index)];
+      if (!outcome.unreadable.empty()) {
         ++unreadablePages;
-        lastPageError = e.what();
-        result.warnings.push_back({"page_unreadable", pageNumber, e.what()});
+        lastPageError = outcome.unreadable;
+        result.warnings.push_back({"page_unreadable", index + 1, outcome.unreadable});
         continue;
       }
-      loadMs += msSince(t);
-
-      PageReport report;
-      report.page = pageNumber;
-      report.outline = {Point{0, 0}, Point{loaded.sourceWidth, 0}, Point{loaded.sourceWidth, loaded.sourceHeight},
-                        Point{0, loaded.sourceHeight}};
-      page::Transform toSource = page::Transform::eye();
-      std::vector<Word> words;
-      std::vector<barcode::Barcode> barcodes;  // in the frame of the words
-      std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
-      double qualityFactor = 1.0;
-      bool photo = false;
-      if (loaded.hasTextLayer) {
-        report.textSource = TextSource::TextLayer;
-        words = std::move(loaded.words);
-      } else {
-        t = Clock::now();
-        page::PrepareOptions prepareOptions;
-        prepareOptions.keepDebugImages = debug;
-        page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
-        pageMs += msSince(t);
-        if (!prepared.orientationSure) {
-          t = Clock::now();
-          const auto guess = engine().detectOrientation(prepared.gray);
-          if (guess && guess->confidence >= kMinOrientationConfidence) page::turnPage(prepared, 360 - guess->clockwiseTurn);
-          ocrMs += msSince(t);
-        }
-        photo = prepared.cameraFrame;
-        report.rotation = prepared.rotation;
-        report.skewDegrees = prepared.skewDegrees;
-        for (Warning w : prepared.warnings) {
-          w.page = pageNumber;
-          result.warnings.push_back(std::move(w));
-        }
-        toSource = loaded.toSource * prepared.toInput;
-        report.outline = page::apply(loaded.toSource, prepared.outline);
-        report.sharpness = prepared.quality.sharpness;
-        report.contrast = prepared.quality.contrast;
-        addQualityWarnings(prepared, pageNumber, result.warnings);
-        qualityFactor = prepared.quality.sharpness < page::kLowSharpness ? 0.5 + prepared.quality.sharpness : 1.0;
-
-        t = Clock::now();
-        words = engine().recognize(prepared.gray);
-        ocrMs += msSince(t);
-        double sum = 0, weight = 0;
-        for (const Word& w : words) {
-          sum += w.confidence * static_cast<double>(w.text.size());
-          weight += static_cast<double>(w.text.size());
-        }
-        report.ocrConfidence = weight > 0 ? sum / weight : 0.0;
-        if (*report.ocrConfidence < kLowOcrConfidence) {
-          result.warnings.push_back({"low_ocr_confidence", pageNumber,
-                                     words.empty() ? "no text was found on this page"
-                                                   : "the text on this page was hard to read: check the numbers by eye"});
-        }
-        if (options_.reread) {
-          t = Clock::now();
-          words = reread::rereadUncertain(words, prepared.gray, engine());
-          rereadMs += msSince(t);
-        }
-        if (options_.barcodes) {
-          t = Clock::now();
-          barcodes = barcode::readBarcodes(prepared.gray);
-          barcodeMs += msSince(t);
-        }
-        if (debug) debugPage = std::move(prepared);
-      }
-
-      t = Clock::now();
-      extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
-      std::vector<Rect> secrets;  // where access codes are printed: hidden in debug output
-      for (const Field& f : extraction.fields) {
-        if (f.type == FieldType::OnlineAccessCode) secrets.push_back(bounds(f.polygon));
-      }
-      if (!options_.includeAccessCode) {
-        std::erase_if(extraction.fields, [](const Field& f) { return f.type == FieldType::OnlineAccessCode; });
-      }
-      extract::applyBarcodes(extraction, barcodes, pageNumber);
-      // A blurred photo's readings deserve less trust than the words alone suggest.
-      for (Field& field : extraction.fields) field.confidence *= qualityFactor;
-      if (debugPage) {
-        int step = 1;
-        for (const auto& [name, image] : debugPage->debugImages) {
-          writeDebugImage(options_.debugDir, stem, pageNumber, step++, name, image);
-        }
-        writeDebugImage(options_.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields));
-        writeDebugWords(options_.debugDir, stem, pageNumber, words, secrets);
-      }
-      for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
-      // In a photo, a number that runs to the edge of the picture may have lost characters
-      // there ("A06531146" of A065311468): it is not reported, and the person is told why.
-      if (photo) {
-        const auto cut = std::erase_if(extraction.fields, [&](const Field& field) {
-          return runsOffFrame(field, loaded.sourceWidth, loaded.sourceHeight);
-        });
-        if (cut > 0) {
-          result.warnings.push_back({"identifier_cut", pageNumber,
-                                     "a number runs off the edge of the photo: retake it with the whole page in view"});
-        }
-      }
-      extractions.push_back(std::move(extraction));
-      extractMs += msSince(t);
-      result.pages.push_back(report);
+      for (Warning& w : outcome.warnings) result.warnings.push_back(std::move(w));
+      result.pages.push_back(outcome.report);
+      extractions.push_back(std::move(outcome.extraction));
+      times.add(outcome.times);
     }
     if (unreadablePages == document->pageCount()) {
       throw load::LoadError(ErrorCode::Unreadable, lastPageError.empty() ? "no page could be read" : lastPageError);
@@ -328,7 +426,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
       }
       extract::calibrate(result.fields, blurred);
     }
-    extractMs += msSince(t);
+    times.extract += msSince(t);
   } catch (const load::LoadError& e) {
     result.error = ScanError{e.code(), e.what()};
   } catch (const DependencyError&) {
@@ -342,8 +440,8 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     result.fields.clear();
     result.pages.clear();
   }
-  result.timingsMs = {{"load", loadMs}, {"page", pageMs}, {"ocr", ocrMs}, {"reread", rereadMs}, {"barcode", barcodeMs},
-                      {"extract", extractMs},
+  result.timingsMs = {{"load", times.load},       {"page", times.page},       {"ocr", times.ocr},
+                      {"reread", times.reread},   {"barcode", times.barcode}, {"extract", times.extract},
                       {"total", msSince(start)}};
   return result;
 }

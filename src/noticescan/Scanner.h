@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "noticescan/Types.h"
 
@@ -46,6 +47,10 @@ struct ScanOptions {
   /// Report the online access code of an Account Access Notice (type online_access_code). It is a
   /// one-time login secret: off by default, and never written to a log or a debug image.
   bool includeAccessCode = false;
+  /// Pages of one document read side by side on this many threads, each with its own OCR engine
+  /// (about 100 MB more each). The result is the same as with one. Default 1: parallelise across
+  /// documents first (`noticescan batch` raises it when a worker would otherwise sit idle).
+  int pageThreads = 1;
   /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
   /// scores, which is what tools/calibrate.py fits on. Default: on.
   bool calibrate = true;
@@ -80,12 +85,16 @@ class Scanner {
   ScanResult scanBytes(std::string_view bytes, std::string displayName);
 
   const ScanOptions& options() const { return options_; }
+  /// Changes ScanOptions::pageThreads for the next scans.
+  void setPageThreads(int threads) { options_.pageThreads = threads; }
 
  private:
   ocr::OcrEngine& engine();
 
   ScanOptions options_;
   std::unique_ptr<ocr::OcrEngine> engine_;
+  bool injectedEngine_ = false;
+  std::vector<std::unique_ptr<ocr::OcrEngine>> extraEngines_;  ///< for page threads beyond the first
 };
 
 }  // namespace noticescan

@@ -67,10 +67,14 @@ constexpr const char* kDependencyMarker = "\x01" "dependency:";
   ::signal(SIGTERM, SIG_IGN);
   ::signal(SIGPIPE, SIG_DFL);
   Scanner scanner(options);
-  while (const std::optional<std::string> path = readFrame(in)) {
+  // A job: one byte, the page threads to use (more when other workers would sit idle), then the path.
+  while (const std::optional<std::string> job = readFrame(in)) {
+    if (job->empty()) break;
+    scanner.setPageThreads(std::max(1, static_cast<int>(static_cast<unsigned char>((*job)[0]))));
+    const std::string path = job->substr(1);
     std::string answer;
     try {
-      const ScanResult result = scanner.scanFile(*path);
+      const ScanResult result = scanner.scanFile(path);
       answer = report::toJson(result).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
     } catch (const DependencyError& e) {
       answer = std::string(kDependencyMarker) + e.what();
@@ -187,7 +191,14 @@ void runPool(const std::vector<std::string>& paths, const PoolOptions& options,
     for (Worker& w : pool.workers()) {
       if (w.job || next >= paths.size()) continue;
       if (w.pid < 0) pool.spawn(w);
-      if (!writeFrame(w.toChild, paths[next])) {
+      // The last file gets the cores that no other file will take: its pages are read side by
+      // side (a large PDF at the end of a batch, or alone in it, keeps every core busy).
+      int threads = 1;
+      if (next + 1 == paths.size()) {
+        const auto busy = std::count_if(pool.workers().begin(), pool.workers().end(), [](const Worker& o) { return o.job.has_value(); });
+        threads = std::clamp(options.workers - static_cast<int>(busy), 1, 255);
+      }
+      if (!writeFrame(w.toChild, std::string(1, static_cast<char>(threads)) + paths[next])) {
         // Died while idle: replace it and try again on the next round.
         pool.describeExit(w);
         pool.spawn(w);
