@@ -187,6 +187,9 @@ BatchSummary runBatch(const BatchOptions& options, const std::function<void(cons
     jobs.push_back({f.path, *stamp, sha, {}});
   }
 
+  // Largest first: the big multi-page files are not left for the end, when one worker would scan
+  // one while the others have nothing left (file size stands in for the work).
+  std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.stamp.size > b.stamp.size; });
   std::vector<std::string> paths;
   for (const Job& job : jobs) paths.push_back(job.path);
   Progress now;
