@@ -266,3 +266,16 @@ TEST_F(CliTest, OnlineAccessCodeIsASecretUntilAskedFor) {
   EXPECT_EQ(masked.out.find(bare), std::string::npos);
   EXPECT_NE(masked.out.find(bare.substr(bare.size() - 4)), std::string::npos);
 }
+
+TEST_F(CliTest, FileNamesThatAreNotUtf8StillGiveValidJson) {
+  const fs::path odd = dir_ / "notice \xff\xfe copy.pdf";
+  fs::copy_file(sample("receipt-digital.pdf"), odd);
+  for (const std::string format : {"", " --jsonl"}) {
+    const CommandResult r = run(kCli + " scan" + format + " " + quote(odd));
+    EXPECT_EQ(r.exitCode, 0) << format;
+    const auto json = nlohmann::json::parse(r.out);  // throws on invalid UTF-8
+    EXPECT_EQ(json["status"], "ok");
+    EXPECT_NE(json["file"].get<std::string>().find("\xEF\xBF\xBD"), std::string::npos);  // U+FFFD
+    expectValid(r.out);
+  }
+}

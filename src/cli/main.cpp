@@ -89,7 +89,10 @@ int runScan(const ScanCommand& cmd) {
       noticescan::report::writeReceipts(std::cout, result, reportOptions);
     } else {
       const nlohmann::ordered_json json = noticescan::report::toJson(result, reportOptions);
-      std::cout << (lines ? json.dump() : noticescan::report::prettyJson(json)) << "\n";
+      // File names may hold any bytes; JSON must be UTF-8: invalid bytes become U+FFFD.
+      std::cout << (lines ? json.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+                          : noticescan::report::prettyJson(json))
+                << "\n";
     }
     std::cout.flush();
   }

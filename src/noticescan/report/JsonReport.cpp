@@ -140,7 +140,8 @@ ScanResult fromJson(const json& in) {
 }
 
 std::string prettyJson(const json& value) {
-  const std::string text = value.dump(2);
+  // Invalid UTF-8 (a file name's bytes) becomes U+FFFD rather than an exception.
+  const std::string text = value.dump(2, ' ', false, json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {

@@ -25,7 +25,8 @@ nlohmann::ordered_json toJson(const ScanResult& result, const ReportOptions& opt
 /// source, evidence, repairs). Pages, warnings and timings are not read back.
 ScanResult fromJson(const nlohmann::ordered_json& json);
 
-/// Indented JSON for people: like dump(2), but arrays of plain numbers (points) stay on one line.
+/// Indented JSON for people: like dump(2), but arrays of plain numbers (points) stay on one line;
+/// bytes that are not UTF-8 (from file names) are written as U+FFFD.
 std::string prettyJson(const nlohmann::ordered_json& json);
 
 /// CSV: a header line, then one row per field (a file with no field or an error gets one row).
