@@ -10,8 +10,8 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
   # images, PDFs and barcodes (libheif: HEIC photos from iPhones; libzxing: the receipt barcode)
   libopencv-dev libpoppler-cpp-dev libheif-dev libzxing-dev
-  # JSON, CLI, hashing, the batch store
-  nlohmann-json3-dev libcli11-dev libssl-dev libsqlite3-dev
+  # JSON, CLI, hashing, the batch store, the HTTP service (and curl, which its tests use)
+  nlohmann-json3-dev libcli11-dev libssl-dev libsqlite3-dev libcpp-httplib-dev curl
   # tests and sample generation: GoogleTest, cairo with real fonts, qpdf (encrypted PDFs),
   # jsonschema (validates every output against docs/schema), poppler-utils + tesseract CLI (baseline)
   libgtest-dev libcairo2-dev fonts-liberation fonts-dejavu-core qpdf python3

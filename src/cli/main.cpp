@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "BatchCommands.h"
+#include "ServeCommand.h"
 #include "noticescan/Scanner.h"
 #include "noticescan/batch/Store.h"
 #include "noticescan/Version.h"
@@ -140,6 +141,9 @@ int main(int argc, char** argv) {
   cli::MergeCommand merge;
   CLI::App *batchApp = nullptr, *exportApp = nullptr, *mergeApp = nullptr;
   cli::addBatchCommands(app, batch, exportCmd, merge, batchApp, exportApp, mergeApp);
+  cli::ServeCommand serve;
+  CLI::App* serveApp = nullptr;
+  cli::addServeCommand(app, serve, serveApp);
   app.footer(
       "\nExit codes: 0 all files scanned (finding nothing is still 0), 1 usage error, 2 at least one\n"
       "input failed (its JSON has status \"error\"), 3 missing dependency or model, 4 internal error.\n"
@@ -157,6 +161,7 @@ int main(int argc, char** argv) {
     if (*batchApp) return cli::runBatch(batch);
     if (*exportApp) return cli::runExport(exportCmd);
     if (*mergeApp) return cli::runMerge(merge);
+    if (*serveApp) return cli::runServe(serve);
   } catch (const noticescan::batch::StoreError& e) {
     std::cerr << "noticescan: " << e.what() << "\n";
     return kExitUsage;

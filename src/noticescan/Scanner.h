@@ -87,6 +87,8 @@ class Scanner {
   const ScanOptions& options() const { return options_; }
   /// Changes ScanOptions::pageThreads for the next scans.
   void setPageThreads(int threads) { options_.pageThreads = threads; }
+  /// Changes ScanOptions::includeAccessCode for the next scans.
+  void setIncludeAccessCode(bool include) { options_.includeAccessCode = include; }
 
  private:
   ocr::OcrEngine& engine();

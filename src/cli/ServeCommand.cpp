@@ -1,0 +1,217 @@
+#include "ServeCommand.h"
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "noticescan/Scanner.h"
+#include "noticescan/Version.h"
+#include "noticescan/load/Format.h"
+#include "noticescan/report/Report.h"
+
+namespace cli {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+httplib::Server* gServer = nullptr;
+extern "C" void onStop(int) {
+  if (gServer) gServer->stop();
+}
+
+/// A fixed set of scanners (each with its engine, started once); a request waits for a free one,
+/// unless `queue` requests already wait: then it is turned away.
+class ScannerPool {
+ public:
+  ScannerPool(int size, int queue, const noticescan::ScanOptions& options) : queue_(queue) {
+    for (int i = 0; i < size; ++i) free_.push_back(std::make_unique<noticescan::Scanner>(options));
+  }
+  /// A scanner, or null when too many requests are waiting.
+  std::unique_ptr<noticescan::Scanner> acquire() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (free_.empty() && waiting_ >= queue_) return nullptr;
+    ++waiting_;
+    ready_.wait(lock, [&] { return !free_.empty(); });
+    --waiting_;
+    std::unique_ptr<noticescan::Scanner> scanner = std::move(free_.back());
+    free_.pop_back();
+    return scanner;
+  }
+  void release(std::unique_ptr<noticescan::Scanner> scanner) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      free_.push_back(std::move(scanner));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<std::unique_ptr<noticescan::Scanner>> free_;
+  int waiting_ = 0;
+  int queue_;
+};
+
+void sendJson(httplib::Response& res, int status, const json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
+}
+
+json errorBody(const std::string& code, const std::string& message) {
+  return {{"status", "error"}, {"error", {{"code", code}, {"message", message}}}};
+}
+
+bool flag(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return false;
+  const std::string v = req.get_param_value(name);
+  return v.empty() || v == "1" || v == "true" || v == "yes";
+}
+
+/// The HTTP status of a scan that failed on its input.
+int statusFor(noticescan::ErrorCode code) {
+  switch (code) {
+    case noticescan::ErrorCode::UnsupportedFormat: return 415;
+    case noticescan::ErrorCode::TooLarge: return 413;
+    case noticescan::ErrorCode::Internal: return 500;
+    default: return 422;
+  }
+}
+
+}  // namespace
+
+void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
+  serveApp = app.add_subcommand("serve", "Answer POST /v1/scan over HTTP with the same JSON as scan");
+  serveApp->add_option("--bind", serve.bind, "Address to listen on (loopback unless you say otherwise)")
+      ->capture_default_str();
+  serveApp->add_option("--port", serve.port, "TCP port (0: any free port, printed at start)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  serveApp->add_option("--jobs", serve.jobs, "Scans at once, one OCR engine each (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  serveApp->add_option("--queue", serve.queue, "Requests that may wait for a free scanner before 503")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
+  serveApp->add_option("--max-body-mib", serve.maxBodyMiB, "Largest upload; larger ones get 413")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serveApp->add_option("--tessdata", serve.tessdata, "Tesseract data directory (default: Tesseract's own)");
+  serveApp->add_option("--lang", serve.language, "Tesseract language")->capture_default_str();
+  serveApp->footer(
+      "\nEndpoints: POST /v1/scan (the file as the body, or multipart/form-data field \"file\";\n"
+      "query redact=1, include_access_code=1), GET /healthz, GET /v1/version.\n"
+      "Example: noticescan serve --port 8080 & curl --data-binary @notice.pdf localhost:8080/v1/scan");
+}
+
+int runServe(const ServeCommand& cmd) {
+  const int jobs = cmd.jobs > 0 ? cmd.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  noticescan::ScanOptions options;
+  options.tessdataDir = cmd.tessdata;
+  options.language = cmd.language;
+  options.maxInputBytes = static_cast<std::uint64_t>(cmd.maxBodyMiB) << 20;
+  ScannerPool pool(jobs, cmd.queue, options);
+
+  httplib::Server server;
+  // Connections beyond the scanners wait in the pool's queue; a few more threads answer
+  // /healthz and the 503s while every scanner is busy.
+  const int threads = jobs + cmd.queue + 4;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+  server.set_payload_max_length(static_cast<std::size_t>(cmd.maxBodyMiB) << 20);
+  server.set_error_handler([&](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    // Debian's cpp-httplib is built to take at most 8 KiB of a form-encoded body, which is what
+    // `curl --data-binary` sends unless told otherwise.
+    if (res.status == 413 && req.get_header_value("Content-Type") == "application/x-www-form-urlencoded") {
+      sendJson(res, 413, errorBody("too_large", "send the file with its own Content-Type (application/pdf, image/jpeg, "
+                                                "application/octet-stream...) or as multipart/form-data: "
+                                                "form-encoded bodies are limited to 8 KiB"));
+    } else if (res.status == 413) {
+      sendJson(res, 413, errorBody("too_large", "the upload is larger than the limit of " +
+                                                    std::to_string(cmd.maxBodyMiB) + " MiB"));
+    } else {
+      sendJson(res, res.status, errorBody(res.status == 404 ? "not_found" : "bad_request",
+                                          std::string("HTTP ") + std::to_string(res.status)));
+    }
+  });
+  // One line per request, never its content or what was found in it.
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    std::fprintf(stderr, "noticescan serve: %s %s %d %zu bytes in, %zu bytes out\n", req.method.c_str(),
+                 req.path.c_str(), res.status, req.body.size(), res.body.size());
+  });
+
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { sendJson(res, 200, {{"status", "ok"}}); });
+  server.Get("/v1/version", [](const httplib::Request&, httplib::Response& res) {
+    sendJson(res, 200, {{"name", "noticescan"}, {"version", noticescan::kVersion}, {"schema_version", noticescan::kSchemaVersion}});
+  });
+  server.Post("/v1/scan", [&](const httplib::Request& req, httplib::Response& res) {
+    std::string name = "upload";
+    const std::string* body = &req.body;
+    httplib::MultipartFormData part;
+    if (req.is_multipart_form_data()) {
+      if (!req.has_file("file")) {
+        sendJson(res, 422, errorBody("bad_request", "a multipart upload needs its file in the field \"file\""));
+        return;
+      }
+      part = req.get_file_value("file");
+      if (!part.filename.empty()) name = part.filename;
+      body = &part.content;
+    }
+    if (body->empty()) {
+      sendJson(res, 422, errorBody("unreadable", "the request has no file: send it as the body"));
+      return;
+    }
+    if (noticescan::load::sniffFormat(*body) == noticescan::load::Format::Unknown) {
+      sendJson(res, 415, errorBody("unsupported_format", "not an image or PDF that noticescan reads"));
+      return;
+    }
+    std::unique_ptr<noticescan::Scanner> scanner = pool.acquire();
+    if (!scanner) {
+      res.set_header("Retry-After", "5");
+      sendJson(res, 503, errorBody("busy", "every scanner is busy and the queue is full: try again shortly"));
+      return;
+    }
+    scanner->setIncludeAccessCode(flag(req, "include_access_code"));
+    noticescan::ScanResult result;
+    try {
+      result = scanner->scanBytes(*body, name);
+    } catch (const std::exception& e) {
+      pool.release(std::move(scanner));
+      sendJson(res, 500, errorBody("internal", e.what()));
+      return;
+    }
+    pool.release(std::move(scanner));
+    noticescan::report::ReportOptions reportOptions;
+    reportOptions.redact = flag(req, "redact");
+    sendJson(res, result.ok() ? 200 : statusFor(result.error->code), noticescan::report::toJson(result, reportOptions));
+  });
+
+  const int port = cmd.port == 0 ? server.bind_to_any_port(cmd.bind) : (server.bind_to_port(cmd.bind, cmd.port) ? cmd.port : -1);
+  if (port < 0) {
+    std::cerr << "noticescan: cannot listen on " << cmd.bind << ":" << cmd.port << " (in use, or not an address here)\n";
+    return 1;
+  }
+  std::cerr << "noticescan serve: listening on http://" << cmd.bind << ":" << port << " with " << jobs << " scanners\n"
+            << std::flush;
+  gServer = &server;
+  struct sigaction action {};
+  action.sa_handler = onStop;
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
+  server.listen_after_bind();
+  gServer = nullptr;
+  std::cerr << "noticescan serve: stopped\n";
+  return 0;
+}
+
+}  // namespace cli

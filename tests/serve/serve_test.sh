@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `noticescan serve` with a real HTTP client (curl) on a free loopback port: the endpoints, the
+# error answers (415, 422, 413), concurrent requests beyond capacity (503 with Retry-After), a log
+# without identifier values, and a clean stop on SIGTERM.
+# Usage: serve_test.sh NOTICESCAN SAMPLES_DIR
+set -euo pipefail
+cli=$1
+samples=$2
+work=$(mktemp -d)
+server=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- server log:" >&2
+  cat "$work/server.log" >&2 || true
+  exit 1
+}
+export OMP_THREAD_LIMIT=1
+
+"$cli" serve --port 0 --jobs 2 --queue 2 --max-body-mib 1 2>"$work/server.log" &
+server=$!
+for _ in $(seq 100); do
+  grep -q 'listening on' "$work/server.log" 2>/dev/null && break
+  sleep 0.1
+done
+url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log") || fail "the server did not start"
+
+# What the answer's status code and JSON say, as "CODE json".
+post() { curl -s -o "$work/body" -w '%{http_code}' "$@"; }
+
+[ "$(post "$url/healthz")" = 200 ] || fail "healthz"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "ok"' "$work/body" || fail "healthz body"
+[ "$(post "$url/v1/version")" = 200 ] || fail "version"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["schema_version"] == 1' "$work/body" || fail "version body"
+
+# The same JSON fields as the command line, raw body and multipart.
+"$cli" scan "$samples/receipt-scan-clean.png" > "$work/cli.json"
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan")" = 200 ] || fail "raw POST"
+cp "$work/body" "$work/raw.json"
+[ "$(post -F "file=@$samples/receipt-scan-clean.png" "$url/v1/scan")" = 200 ] || fail "multipart POST"
+python3 - "$work/cli.json" "$work/raw.json" "$work/body" <<'PY' || fail "the service's fields differ from the command line's"
+import json, sys
+want = [(f["type"], f["value"], f["confidence"]) for f in json.load(open(sys.argv[1]))["fields"]]
+for path in sys.argv[2:]:
+    got = json.load(open(path))
+    assert got["status"] == "ok" and got["schema_version"] == 1, got
+    assert [(f["type"], f["value"], f["confidence"]) for f in got["fields"]] == want, (path, got["fields"])
+assert json.load(open(sys.argv[3]))["file"] == "receipt-scan-clean.png"
+PY
+# Options as query parameters.
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?redact=1")" = 200 ] || fail "redact"
+python3 -c 'import json,sys; assert all(f["value"].startswith("*") for f in json.load(open(sys.argv[1]))["fields"])' "$work/body" || fail "redact did not mask"
+
+# Errors answer with a JSON body and the right status.
+[ "$(post -H 'Content-Type: text/plain' --data-binary 'not a notice at all' "$url/v1/scan")" = 415 ] || fail "garbage should be 415"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "unsupported_format"' "$work/body" || fail "415 body"
+head -c 3000 "$samples/receipt-scan-clean.png" > "$work/torn.png"
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$work/torn.png" "$url/v1/scan")" = 422 ] || fail "a torn image should be 422"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "error"' "$work/body" || fail "422 body"
+head -c $((2 * 1024 * 1024)) /dev/zero > "$work/big.bin"
+[ "$(post -H 'Content-Type: application/octet-stream' --data-binary @"$work/big.bin" "$url/v1/scan")" = 413 ] || fail "2 MiB over a 1 MiB limit should be 413"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "too_large"' "$work/body" || fail "413 body"
+
+# Eight at once against 2 scanners and a queue of 2: each is served or told to come back.
+seq 8 | xargs -P 8 -I{} curl -s -D "$work/head{}" -o "$work/out{}" -w '%{http_code}\n' \
+  -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan" > "$work/codes"
+ok=$(grep -c '^200$' "$work/codes" || true)
+busy=$(grep -c '^503$' "$work/codes" || true)
+[ $((ok + busy)) -eq 8 ] || fail "concurrent answers were $(tr '\n' ' ' < "$work/codes")"
+[ "$ok" -ge 2 ] || fail "only $ok of 8 concurrent requests were served"
+if [ "$busy" -gt 0 ]; then
+  grep -qi '^Retry-After:' $(grep -l ' 503' "$work"/head*) || fail "a 503 without Retry-After"
+fi
+
+# The log: one line per request, no identifier value.
+receipt=$(python3 -c 'import json,sys; print([f["value"] for f in json.load(open(sys.argv[1]))["fields"]][0])' "$work/cli.json")
+! grep -q "$receipt" "$work/server.log" || fail "an identifier value is in the server log"
+[ "$(grep -c 'POST /v1/scan' "$work/server.log")" -ge 14 ] || fail "not one log line per request"
+
+kill -TERM "$server"
+wait "$server" || fail "the server did not exit cleanly on SIGTERM"
+server=""
+grep -q 'stopped' "$work/server.log" || fail "no stop message"
+echo "serve: endpoints, errors, concurrency, log and stop all hold ($ok served, $busy told to retry)"
