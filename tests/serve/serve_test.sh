@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `noticescan serve` with a real HTTP client (curl) on a free loopback port: the endpoints, the
 # error answers (415, 422, 413), concurrent requests beyond capacity (503 with Retry-After), a log
-# without identifier values, and a clean stop on SIGTERM.
+# without identifier values, and a clean stop on SIGTERM. Every answer is checked against
+# docs/openapi.json (tools/check_api.py).
 # Usage: serve_test.sh NOTICESCAN SAMPLES_DIR
 set -euo pipefail
 cli=$1
@@ -29,19 +30,25 @@ for _ in $(seq 100); do
 done
 url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log") || fail "the server did not start"
 
-# What the answer's status code and JSON say, as "CODE json".
+# The status code of a request; its body is left in $work/body.
 post() { curl -s -o "$work/body" -w '%{http_code}' "$@"; }
+# Every answer must be one docs/openapi.json describes.
+api() { python3 "$(dirname "$samples")/tools/check_api.py" "$1" "$2" "$3" "$work/body" || fail "answer not as docs/openapi.json says"; }
 
 [ "$(post "$url/healthz")" = 200 ] || fail "healthz"
+api GET /healthz 200
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "ok"' "$work/body" || fail "healthz body"
 [ "$(post "$url/v1/version")" = 200 ] || fail "version"
+api GET /v1/version 200
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["schema_version"] == 1' "$work/body" || fail "version body"
 
 # The same JSON fields as the command line, raw body and multipart.
 "$cli" scan "$samples/receipt-scan-clean.png" > "$work/cli.json"
 [ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan")" = 200 ] || fail "raw POST"
+api POST /v1/scan 200
 cp "$work/body" "$work/raw.json"
 [ "$(post -F "file=@$samples/receipt-scan-clean.png" "$url/v1/scan")" = 200 ] || fail "multipart POST"
+api POST /v1/scan 200
 python3 - "$work/cli.json" "$work/raw.json" "$work/body" <<'PY' || fail "the service's fields differ from the command line's"
 import json, sys
 want = [(f["type"], f["value"], f["confidence"]) for f in json.load(open(sys.argv[1]))["fields"]]
@@ -58,12 +65,15 @@ python3 -c 'import json,sys; assert all(f["value"].startswith("*") for f in json
 # Errors answer with a JSON body and the right status.
 [ "$(post -H 'Content-Type: text/plain' --data-binary 'not a notice at all' "$url/v1/scan")" = 415 ] || fail "garbage should be 415"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "unsupported_format"' "$work/body" || fail "415 body"
+api POST /v1/scan 415
 head -c 3000 "$samples/receipt-scan-clean.png" > "$work/torn.png"
 [ "$(post -H 'Content-Type: image/png' --data-binary @"$work/torn.png" "$url/v1/scan")" = 422 ] || fail "a torn image should be 422"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["status"] == "error"' "$work/body" || fail "422 body"
+api POST /v1/scan 422
 head -c $((2 * 1024 * 1024)) /dev/zero > "$work/big.bin"
 [ "$(post -H 'Content-Type: application/octet-stream' --data-binary @"$work/big.bin" "$url/v1/scan")" = 413 ] || fail "2 MiB over a 1 MiB limit should be 413"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "too_large"' "$work/body" || fail "413 body"
+api POST /v1/scan 413
 
 # Eight at once against 2 scanners and a queue of 2: each is served or told to come back.
 seq 8 | xargs -P 8 -I{} curl -s -D "$work/head{}" -o "$work/out{}" -w '%{http_code}\n' \
@@ -72,6 +82,10 @@ ok=$(grep -c '^200$' "$work/codes" || true)
 busy=$(grep -c '^503$' "$work/codes" || true)
 [ $((ok + busy)) -eq 8 ] || fail "concurrent answers were $(tr '\n' ' ' < "$work/codes")"
 [ "$ok" -ge 2 ] || fail "only $ok of 8 concurrent requests were served"
+for i in $(seq 8); do
+  cp "$work/out$i" "$work/body"
+  api POST /v1/scan "$(awk 'NR == 1 {print $2}' "$work/head$i")"  # the status of answer i
+done
 if [ "$busy" -gt 0 ]; then
   grep -qi '^Retry-After:' $(grep -l ' 503' "$work"/head*) || fail "a 503 without Retry-After"
 fi
