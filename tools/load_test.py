@@ -13,6 +13,7 @@ import os
 import pathlib
 import re
 import shutil
+import sys
 import subprocess
 import tempfile
 import threading
@@ -20,24 +21,13 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from batch_benchmark import pick  # noqa: E402  the same choice of files as the batch benchmark
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ENV = dict(os.environ, OMP_THREAD_LIMIT="1")
 TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png", ".tif": "image/tiff",
          ".webp": "image/webp", ".heic": "image/heic"}
-
-
-def pick(corpus, count):
-    docs = [json.loads(l) for l in (corpus / "truth.jsonl").read_text().splitlines() if l.strip()]
-    by_category = collections.defaultdict(list)
-    for d in docs:
-        if d["split"] == "test":
-            by_category[d["category"]].append(corpus / d["file"])
-    files = []
-    while len(files) < count and any(by_category.values()):
-        for category in sorted(by_category):
-            if by_category[category] and len(files) < count:
-                files.append(by_category[category].pop(0))
-    return files
 
 
 def rss_mib(pid):
@@ -61,7 +51,7 @@ def main():
     ap.add_argument("--out-md", type=pathlib.Path)
     args = ap.parse_args()
 
-    files = pick(args.corpus, args.files)
+    files = pick(args.corpus, "test", args.files)
     bodies = [(f.read_bytes(), TYPES.get(f.suffix, "application/octet-stream")) for f in files]
     work = pathlib.Path(tempfile.mkdtemp(prefix="noticescan-load-"))
     try:
