@@ -1,5 +1,7 @@
 #include "BatchCommands.h"
 
+#include "ExitCodes.h"
+
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -19,13 +21,6 @@
 namespace cli {
 namespace {
 
-// The exit codes of the CLI contract (main.cpp).
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 1;
-constexpr int kExitInputFailed = 2;
-constexpr int kExitMissingDependency = 3;
-constexpr int kExitInternal = 4;
-constexpr int kExitInterrupted = 130;
 
 std::atomic<bool> gInterrupted{false};
 extern "C" void onInterrupt(int) { gInterrupted = true; }

@@ -1,5 +1,7 @@
 #include "ServeCommand.h"
 
+#include "ExitCodes.h"
+
 #include <malloc.h>
 #include <signal.h>
 
@@ -204,7 +206,7 @@ int runServe(const ServeCommand& cmd) {
   const int port = cmd.port == 0 ? server.bind_to_any_port(cmd.bind) : (server.bind_to_port(cmd.bind, cmd.port) ? cmd.port : -1);
   if (port < 0) {
     std::cerr << "noticescan: cannot listen on " << cmd.bind << ":" << cmd.port << " (in use, or not an address here)\n";
-    return 1;
+    return kExitUsage;
   }
   std::cerr << "noticescan serve: listening on http://" << cmd.bind << ":" << port << " with " << jobs << " scanners\n"
             << std::flush;
@@ -216,7 +218,7 @@ int runServe(const ServeCommand& cmd) {
   server.listen_after_bind();
   gServer = nullptr;
   std::cerr << "noticescan serve: stopped\n";
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace cli

@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "BatchCommands.h"
+#include "ExitCodes.h"
 #include "ServeCommand.h"
 #include "noticescan/Scanner.h"
 #include "noticescan/batch/Store.h"
@@ -19,14 +20,7 @@
 
 namespace {
 
-/// Exit codes of the CLI contract (DESIGN.md).
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitUsage = 1,
-  kExitInputFailed = 2,
-  kExitMissingDependency = 3,
-  kExitInternal = 4,
-};
+using namespace cli;  // exit codes (ExitCodes.h)
 
 /// Tesseract's OpenMP threads oversubscribe small machines (a page took 8 s instead of 1.3 s on
 /// 2 cores). libgomp reads OMP_THREAD_LIMIT when it is loaded, before main runs, so the only way to

@@ -63,9 +63,7 @@ void writeDebugWords(const std::filesystem::path& dir, const std::string& stem, 
   std::ofstream out(dir / (stem + file));
   out << "x\ty\twidth\theight\tconfidence\ttext\n";
   const auto hidden = [&](const Rect& box) {
-    return std::any_of(secrets.begin(), secrets.end(), [&](const Rect& s) {
-      return box.x < s.right() && s.x < box.right() && box.y < s.bottom() && s.y < box.bottom();
-    });
+    return std::any_of(secrets.begin(), secrets.end(), [&](const Rect& s) { return box.intersects(s); });
   };
   for (const Word& w : words) {
     out << w.box.x << '\t' << w.box.y << '\t' << w.box.width << '\t' << w.box.height << '\t' << w.confidence << '\t'

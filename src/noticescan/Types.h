@@ -29,6 +29,10 @@ struct Rect {
   double centerY() const { return y + height / 2; }
   /// Smallest box holding both; an empty box (width and height 0) is ignored.
   Rect united(const Rect& other) const;
+  /// Whether the two boxes share some area (touching edges do not count).
+  bool intersects(const Rect& other) const {
+    return x < other.right() && other.x < right() && y < other.bottom() && other.y < bottom();
+  }
 };
 
 /// Four corners, clockwise from top-left in the frame's upright orientation.

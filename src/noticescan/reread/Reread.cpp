@@ -69,10 +69,6 @@ bool isIdentifierLabel(const std::string& kind) {
   return kind == "receipt_number" || kind == "a_number" || kind == "online_account_number";
 }
 
-bool intersects(const Rect& a, const Rect& b) {
-  return a.x < b.right() && b.x < a.right() && a.y < b.bottom() && b.y < a.bottom();
-}
-
 double overlapShare(const Rect& a, const Rect& b) {
   const double w = std::min(a.right(), b.right()) - std::max(a.x, b.x);
   const double h = std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y);
@@ -234,7 +230,9 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
   // the letter) with no value found under it or beside it. The values found elsewhere on the page
   // tell how tall its text is (the header's values share a font).
   std::vector<double> valueHeights;
-  for (const Field& f : first.fields) valueHeights.push_back(bounds(f.polygon).height);
+  for (const Field& f : first.fields) {
+    if (f.type != FieldType::OnlineAccessCode) valueHeights.push_back(bounds(f.polygon).height);  // not a header value
+  }
   std::sort(valueHeights.begin(), valueHeights.end());
   for (const extract::LabelHit& label : labels) {
     if (!isIdentifierLabel(label.entry->kind)) continue;
@@ -248,14 +246,14 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
     const Rect beside{label.box.right(), label.box.y - 0.5 * h, width, 2 * h};
     const bool valued = std::any_of(first.fields.begin(), first.fields.end(), [&](const Field& f) {
       const Rect box = bounds(f.polygon);
-      return intersects(box, below) || intersects(box, beside);
+      return box.intersects(below) || box.intersects(beside);
     });
     // A slot that overlaps a span already chosen is that span's business.
-    const bool taken = std::any_of(spans.begin(), spans.end(), [&](const Span& sp) { return intersects(sp.box, below); });
+    const bool taken = std::any_of(spans.begin(), spans.end(), [&](const Span& sp) { return sp.box.intersects(below); });
     if (valued || taken) continue;
     // Another label in the slot (the next row of the grid) ends it.
     for (const extract::LabelHit& other : labels) {
-      if (&other != &label && intersects(other.box, below) && other.box.y > label.box.bottom()) {
+      if (&other != &label && other.box.intersects(below) && other.box.y > label.box.bottom()) {
         below.height = std::max(0.0, other.box.y - below.y);
       }
     }
