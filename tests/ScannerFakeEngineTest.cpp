@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -52,6 +54,29 @@ class SizeRecordingEngine : public ScriptedEngine {
 
  private:
   cv::Size* seen_;
+};
+
+/// Reads like an engine that honours its deadline: it works until the deadline (or for at most
+/// `workMs` when it has none) and counts its reads and the deadlines it was given.
+class DeadlineAwareEngine : public ocr::OcrEngine {
+ public:
+  DeadlineAwareEngine(int workMs, int* calls, int* withDeadline) : workMs_(workMs), calls_(calls), withDeadline_(withDeadline) {}
+  std::vector<Word> recognize(const cv::Mat&) override {
+    ++*calls_;
+    const auto none = std::chrono::steady_clock::time_point{};
+    if (deadline_ != none) ++*withDeadline_;
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(workMs_);
+    while (std::chrono::steady_clock::now() < end && (deadline_ == none || std::chrono::steady_clock::now() <= deadline_)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return {};
+  }
+  std::string name() const override { return "deadline-aware"; }
+
+ private:
+  int workMs_;
+  int* calls_;
+  int* withDeadline_;
 };
 
 class CrashingEngine : public ocr::OcrEngine {
@@ -174,6 +199,42 @@ TEST(ScannerFakeEngineTest, ReadsEveryPageOfAMultiPageTiff) {
   EXPECT_EQ(result.document.pageCount, 3);
   EXPECT_EQ(result.pages.size(), 3u);
   EXPECT_EQ(calls, 3);
+}
+
+TEST(ScannerFakeEngineTest, ScanPastItsTimeLimitStopsWithTimeoutAndStartsNoFurtherPage) {
+  const std::string path = ::testing::TempDir() + "three-slow-pages.tif";
+  const std::vector<cv::Mat> pages(3, cv::Mat(400, 300, CV_8UC1, cv::Scalar(255)));
+  ASSERT_TRUE(cv::imwrite(path, pages));
+
+  // Each page would take the engine a minute; the limit stops the first read and no other starts.
+  int calls = 0, withDeadline = 0;
+  ScanOptions limited;
+  limited.timeLimitMs = 100;
+  Scanner scanner(limited, std::make_unique<DeadlineAwareEngine>(60'000, &calls, &withDeadline));
+  const ScanResult result = scanner.scanFile(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, ErrorCode::Timeout);
+  EXPECT_NE(result.error->message.find("0.1 s"), std::string::npos) << result.error->message;
+  EXPECT_TRUE(result.fields.empty());
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(withDeadline, 1);
+
+  // Without a limit the same scanner-engine pair reads every page and the engine has no deadline.
+  calls = withDeadline = 0;
+  Scanner unlimited({}, std::make_unique<DeadlineAwareEngine>(20, &calls, &withDeadline));
+  ASSERT_TRUE(unlimited.scanFile(path).ok());
+  EXPECT_EQ(calls, 3);
+  EXPECT_EQ(withDeadline, 0);
+
+  // The limit is per scan: the next scan of a scanner that timed out gets its own time.
+  calls = withDeadline = 0;
+  limited.timeLimitMs = 30'000;
+  Scanner patient(limited, std::make_unique<DeadlineAwareEngine>(20, &calls, &withDeadline));
+  ASSERT_TRUE(patient.scanFile(path).ok());
+  patient.setTimeLimitMs(50);
+  EXPECT_EQ(patient.scanFile(path).error->code, ErrorCode::Timeout);
+  patient.setTimeLimitMs(30'000);
+  EXPECT_TRUE(patient.scanFile(path).ok());
 }
 
 TEST(ScannerFakeEngineTest, LargePhotoIsDecodedReducedButReportedInFullSizePixels) {

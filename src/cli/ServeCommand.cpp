@@ -87,6 +87,7 @@ int statusFor(noticescan::ErrorCode code) {
   switch (code) {
     case noticescan::ErrorCode::UnsupportedFormat: return 415;
     case noticescan::ErrorCode::TooLarge: return 413;
+    case noticescan::ErrorCode::Timeout: return 504;
     case noticescan::ErrorCode::Internal: return 500;
     default: return 422;
   }
@@ -109,6 +110,10 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
   serveApp->add_option("--max-body-mib", serve.maxBodyMiB, "Largest upload; larger ones get 413")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  serveApp->add_option("--timeout", serve.timeoutSeconds,
+                       "Answer 504 when a scan takes longer than this many seconds (0: no limit)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   serveApp->add_option("--tessdata", serve.tessdata, "Tesseract data directory (default: Tesseract's own)");
   serveApp->add_option("--lang", serve.language, "Tesseract language")->capture_default_str();
   serveApp->footer(
@@ -127,6 +132,7 @@ int runServe(const ServeCommand& cmd) {
   options.tessdataDir = cmd.tessdata;
   options.language = cmd.language;
   options.maxInputBytes = static_cast<std::uint64_t>(cmd.maxBodyMiB) << 20;
+  options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
   ScannerPool pool(jobs, cmd.queue, options);
 
   httplib::Server server;

@@ -45,6 +45,7 @@ struct ScanCommand {
   bool includeAccessCode = false;
   int pageThreads = 1;
   bool rawConfidence = false;
+  double timeoutSeconds = 0;
 };
 
 int runScan(const ScanCommand& cmd) {
@@ -57,6 +58,7 @@ int runScan(const ScanCommand& cmd) {
   options.includeAccessCode = cmd.includeAccessCode;
   options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
+  options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
   reportOptions.redact = cmd.redact;
@@ -127,6 +129,10 @@ int main(int argc, char** argv) {
   scanApp->add_option("--page-threads", scan.pageThreads,
                       "Read the pages of a multi-page file on this many threads (one OCR engine each)")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  scanApp->add_option("--timeout", scan.timeoutSeconds,
+                      "Give up on a file after this many seconds with error code timeout (0: no limit)")
+      ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");

@@ -30,6 +30,25 @@ double msSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
+/// When a scan must give up. Thrown past it: scanBytes reports ErrorCode::Timeout.
+struct TimedOut {};
+class Deadline {
+ public:
+  explicit Deadline(int limitMs) : limitMs_(limitMs) {
+    if (limitMs > 0) at_ = Clock::now() + std::chrono::milliseconds(limitMs);
+  }
+  /// The time point for an OCR engine (the epoch: none).
+  Clock::time_point at() const { return at_; }
+  int limitMs() const { return limitMs_; }
+  void check() const {
+    if (limitMs_ > 0 && Clock::now() > at_) throw TimedOut{};
+  }
+
+ private:
+  int limitMs_;
+  Clock::time_point at_{};
+};
+
 /// The OCR engine's orientation guess is followed above this confidence (Tesseract OSD scale).
 constexpr double kMinOrientationConfidence = 3.0;
 
@@ -156,7 +175,7 @@ struct PageOutcome {
 /// Prepares, reads and extracts one loaded page. `engine` is asked for the OCR engine only when
 /// the page needs OCR (a text-layer page never starts one).
 PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pageNumber,
-                     const std::function<ocr::OcrEngine&()>& engine, const std::string& stem) {
+                     const std::function<ocr::OcrEngine&()>& engine, const std::string& stem, const Deadline& deadline) {
   const bool debug = !options.debugDir.empty();
   PageOutcome outcome;
   StageTimes& times = outcome.times;
@@ -181,11 +200,13 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     prepareOptions.keepDebugImages = debug;
     page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
     times.page += msSince(t);
+    deadline.check();
     if (!prepared.orientationSure) {
       t = Clock::now();
       const auto guess = engine().detectOrientation(prepared.gray);
       if (guess && guess->confidence >= kMinOrientationConfidence) page::turnPage(prepared, 360 - guess->clockwiseTurn);
       times.ocr += msSince(t);
+      deadline.check();
     }
     photo = prepared.cameraFrame;
     report.rotation = prepared.rotation;
@@ -204,6 +225,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     t = Clock::now();
     words = engine().recognize(prepared.gray);
     times.ocr += msSince(t);
+    deadline.check();  // the engine may have stopped early at the deadline: its words are partial
     double sum = 0, weight = 0;
     for (const Word& w : words) {
       sum += w.confidence * static_cast<double>(w.text.size());
@@ -219,6 +241,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
       t = Clock::now();
       words = reread::rereadUncertain(words, prepared.gray, engine());
       times.reread += msSince(t);
+      deadline.check();
     }
     if (options.barcodes) {
       t = Clock::now();
@@ -317,6 +340,7 @@ ScanResult Scanner::scanFile(const std::filesystem::path& path, std::string disp
 
 ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
   const auto start = Clock::now();
+  const Deadline deadline(options_.timeLimitMs);
   ScanResult result;
   result.file = std::move(displayName);
   StageTimes times;
@@ -325,6 +349,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     auto t = Clock::now();
     std::unique_ptr<load::Document> document = load::openDocument(bytes, options_);
     times.load += msSince(t);
+    deadline.check();
     result.document.kind = document->kind();
     result.document.pageCount = document->pageCount();
     const std::string stem = options_.debugDir.empty() ? std::string() : debugStem(result.file);
@@ -346,6 +371,13 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
         {
           std::lock_guard<std::mutex> lock(loading);
           if (next >= pages) return;
+          try {
+            deadline.check();
+          } catch (...) {
+            failures[static_cast<std::size_t>(next)] = std::current_exception();
+            next = pages;  // no other thread starts a page either
+            return;
+          }
           index = next++;
           const auto began = Clock::now();
           try {
@@ -365,14 +397,18 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
             outcome.unreadable = unreadable->what();
             continue;
           }
-          outcome = scanPage(options_, std::move(loaded), index + 1, engine, stem);
+          outcome = scanPage(options_, std::move(loaded), index + 1, engine, stem, deadline);
           outcome.times.load += loadMs;
         } catch (...) {
           failures[static_cast<std::size_t>(index)] = std::current_exception();
         }
       }
     };
-    const std::function<ocr::OcrEngine&()> own = [this]() -> ocr::OcrEngine& { return engine(); };
+    const std::function<ocr::OcrEngine&()> own = [this, &deadline]() -> ocr::OcrEngine& {
+      ocr::OcrEngine& e = engine();
+      e.setDeadline(deadline.at());
+      return e;
+    };
     const int threads = std::clamp(injectedEngine_ ? 1 : options_.pageThreads, 1, std::max(1, pages));
     if (threads == 1) {
       work(own);
@@ -383,7 +419,10 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
       std::vector<std::function<ocr::OcrEngine&()>> helperEngines;
       for (int i = 1; i < threads; ++i) {
         ocr::OcrEngine* e = extraEngines_[static_cast<std::size_t>(i - 1)].get();
-        helperEngines.push_back([e]() -> ocr::OcrEngine& { return *e; });
+        helperEngines.push_back([e, &deadline]() -> ocr::OcrEngine& {
+          e->setDeadline(deadline.at());
+          return *e;
+        });
       }
       std::vector<std::thread> helpers;
       for (const auto& helperEngine : helperEngines) helpers.emplace_back(work, std::cref(helperEngine));
@@ -427,6 +466,11 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     times.extract += msSince(t);
   } catch (const load::LoadError& e) {
     result.error = ScanError{e.code(), e.what()};
+  } catch (const TimedOut&) {
+    char limit[32];
+    std::snprintf(limit, sizeof limit, "%.3g", deadline.limitMs() / 1000.0);
+    result.error = ScanError{ErrorCode::Timeout, std::string("the scan took longer than its limit of ") + limit +
+                                                     " s: split a long PDF, or allow more time"};
   } catch (const DependencyError&) {
     throw;
   } catch (const std::bad_alloc&) {

@@ -51,6 +51,12 @@ struct ScanOptions {
   /// (about 100 MB more each). The result is the same as with one. Default 1: parallelise across
   /// documents first (`noticescan batch` raises it when a worker would otherwise sit idle).
   int pageThreads = 1;
+  /// A scan still running after this many milliseconds stops at its next check (between pages and
+  /// stages, and between words inside an OCR read) and reports `timeout`; 0 = no limit. The check
+  /// is cooperative: a single PDF page render or image decode is not interrupted (the pixel limit
+  /// bounds those). For a hard limit run the scan in another process (`noticescan batch
+  /// --timeout`). Default: 0.
+  int timeLimitMs = 0;
   /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
   /// scores, which is what tools/calibrate.py fits on. Default: on.
   bool calibrate = true;
@@ -89,6 +95,8 @@ class Scanner {
   void setPageThreads(int threads) { options_.pageThreads = threads; }
   /// Changes ScanOptions::includeAccessCode for the next scans.
   void setIncludeAccessCode(bool include) { options_.includeAccessCode = include; }
+  /// Changes ScanOptions::timeLimitMs for the next scans.
+  void setTimeLimitMs(int milliseconds) { options_.timeLimitMs = milliseconds; }
 
  private:
   ocr::OcrEngine& engine();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `noticescan serve` with a real HTTP client (curl) on a free loopback port: the endpoints, the
-# error answers (415, 422, 413), concurrent requests beyond capacity (503 with Retry-After), a log
+# error answers (415, 422, 413, 504 past --timeout), concurrent requests beyond capacity (503 with
+# Retry-After), a log
 # without identifier values, and a clean stop on SIGTERM. Every answer is checked against
 # docs/openapi.json (tools/check_api.py).
 # Usage: serve_test.sh NOTICESCAN SAMPLES_DIR
@@ -22,13 +23,17 @@ fail() {
 }
 export OMP_THREAD_LIMIT=1
 
-"$cli" serve --port 0 --jobs 2 --queue 2 --max-body-mib 1 2>"$work/server.log" &
-server=$!
-for _ in $(seq 100); do
-  grep -q 'listening on' "$work/server.log" 2>/dev/null && break
-  sleep 0.1
-done
-url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log") || fail "the server did not start"
+# Starts a server with the given options on a free port; sets $server (its pid) and $url.
+start_server() {
+  "$cli" serve --port 0 "$@" 2>"$work/server.log" &
+  server=$!
+  for _ in $(seq 100); do
+    grep -q 'listening on' "$work/server.log" 2>/dev/null && break
+    sleep 0.1
+  done
+  url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log") || fail "the server ($*) did not start"
+}
+start_server --jobs 2 --queue 2 --max-body-mib 1
 
 # The status code of a request; its body is left in $work/body.
 post() { curl -s -o "$work/body" -w '%{http_code}' "$@"; }
@@ -99,4 +104,18 @@ kill -TERM "$server"
 wait "$server" || fail "the server did not exit cleanly on SIGTERM"
 server=""
 grep -q 'stopped' "$work/server.log" || fail "no stop message"
-echo "serve: endpoints, errors, concurrency, log and stop all hold ($ok served, $busy told to retry)"
+# A server whose scans may take 0.2 s: a photo takes longer, so it is answered 504 with error code
+# timeout, and the scanner is free again for the next request.
+start_server --jobs 1 --queue 0 --timeout 0.2
+for attempt in 1 2; do
+  [ "$(post -H 'Content-Type: image/jpeg' --data-binary @"$samples/photo-perspective-shadow.jpg" "$url/v1/scan")" = 504 ] ||
+    fail "a scan past --timeout should be 504 (attempt $attempt)"
+  python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "timeout"' "$work/body" || fail "504 body"
+  api POST /v1/scan 504
+done
+[ "$(post "$url/healthz")" = 200 ] || fail "healthz after a timeout"
+kill -TERM "$server"
+wait "$server" || fail "the server with --timeout did not exit cleanly"
+server=""
+
+echo "serve: endpoints, errors, timeout, concurrency, log and stop all hold ($ok served, $busy told to retry)"

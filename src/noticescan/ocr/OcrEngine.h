@@ -1,6 +1,7 @@
 #pragma once
 // ocr/: clean page -> words. Only TesseractEngine.cpp includes Tesseract; tests use fakes.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,14 @@ class OcrEngine {
   }
   /// Name and version for reports, e.g. "tesseract 5.3.0".
   virtual std::string name() const = 0;
+
+  /// Reads that are still running at `deadline` may stop early and return what they have (the
+  /// caller checks the clock afterwards). A default-constructed time point means no deadline.
+  /// Engines that cannot stop early ignore it.
+  void setDeadline(std::chrono::steady_clock::time_point deadline) { deadline_ = deadline; }
+
+ protected:
+  std::chrono::steady_clock::time_point deadline_{};
 };
 
 /// Creates the Tesseract engine. `tessdataDir` empty = Tesseract's default search; `language`

@@ -7,6 +7,7 @@
 
 #include <opencv2/imgproc.hpp>
 #include <tesseract/baseapi.h>
+#include <tesseract/ocrclass.h>
 #include <tesseract/resultiterator.h>
 
 #include "noticescan/Scanner.h"
@@ -90,7 +91,16 @@ class TesseractEngine final : public OcrEngine {
     CV_Assert(gray.type() == CV_8UC1);
     api_.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
     api_.SetSourceResolution(300);
-    if (api_.Recognize(nullptr) != 0) throw std::runtime_error("Tesseract failed to recognise the page");
+    // Tesseract checks the monitor's end time between words and stops there; an unset end time
+    // (the epoch) means none.
+    tesseract::ETEXT_DESC monitor;
+    monitor.end_time = deadline_;
+    if (api_.Recognize(&monitor) != 0) {
+      // Tesseract answers a passed deadline as a failure: that is the caller's timeout, not ours.
+      api_.Clear();
+      if (monitor.deadline_exceeded()) return {};
+      throw std::runtime_error("Tesseract failed to recognise the page");
+    }
     std::vector<Word> words;
     // WARNING: the iterator points into the API's state; it is valid only until the next
     // SetImage/Recognize/Clear on api_, so it never leaves this function.
