@@ -18,7 +18,13 @@ packages=(
   python3-jsonschema poppler-utils
   # benchmark: Google Benchmark microbenchmarks; GNU parallel (the sharded batch test)
   libbenchmark-dev parallel
+  # the web page's browser test: Chromium, driven by Playwright from the npm registry
+  chromium
 )
+# Node.js and npm come from Debian unless the machine already has them (NodeSource's nodejs
+# carries its own npm and conflicts with Debian's).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,13 +33,22 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#packages[@]} packages already installed" >&2
-  exit 0
+else
+  sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+  echo "setup: installing ${#missing[@]} packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
-echo "setup: installing ${#missing[@]} packages: ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Playwright for the browser test, at the version tests/web/package-lock.json pins (no browser
+# download: the test uses Debian's Chromium).
+web="$(cd "$(dirname "$0")/.." && pwd)/tests/web"
+want=$(sed -n 's/^ *"playwright-core": "\(.*\)"/\1/p' "$web/package.json")
+have=$(sed -n 's/^ *"version": "\(.*\)",/\1/p' "$web/node_modules/playwright-core/package.json" 2>/dev/null | head -1 || true)
+if [ "$have" != "$want" ]; then
+  echo "setup: installing playwright-core $want into tests/web (npm ci)" >&2
+  (cd "$web" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "setup: done" >&2

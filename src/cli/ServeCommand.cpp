@@ -1,6 +1,7 @@
 #include "ServeCommand.h"
 
 #include "ExitCodes.h"
+#include "WebAssets.h"
 
 #include <malloc.h>
 #include <signal.h>
@@ -69,6 +70,7 @@ class ScannerPool {
 
 void sendJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
+  res.set_header("Cache-Control", "no-store");  // answers hold the numbers: no cache keeps them
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
@@ -91,6 +93,22 @@ int statusFor(noticescan::ErrorCode code) {
     case noticescan::ErrorCode::Internal: return 500;
     default: return 422;
   }
+}
+
+/// Long side of the page pictures returned with preview=1, in pixels: enough to see where each
+/// number is on a phone or a laptop screen, small enough to send quickly (about 100-250 KB).
+constexpr int kPreviewLongSide = 1200;
+
+/// The page at / and its script and style. The policy keeps it from loading or sending anything
+/// anywhere but this server, and pictures only from the answer's data: URLs.
+void serveWebAsset(const cli::WebAsset& asset, httplib::Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+                 "connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "no-referrer");
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(std::string(asset.body), std::string(asset.contentType));
 }
 
 }  // namespace
@@ -117,8 +135,9 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
   serveApp->add_option("--tessdata", serve.tessdata, "Tesseract data directory (default: Tesseract's own)");
   serveApp->add_option("--lang", serve.language, "Tesseract language")->capture_default_str();
   serveApp->footer(
-      "\nEndpoints: POST /v1/scan (the file as the body, or multipart/form-data field \"file\";\n"
-      "query redact=1, include_access_code=1), GET /healthz, GET /v1/version.\n"
+      "\nEndpoints: GET / (a page for people: pick or drop a file, see and copy the numbers),\n"
+      "POST /v1/scan (the file as the body, or multipart/form-data field \"file\"; query redact=1,\n"
+      "include_access_code=1, preview=1), GET /healthz, GET /v1/version.\n"
       "Example: noticescan serve --port 8080 & curl --data-binary @notice.pdf localhost:8080/v1/scan");
 }
 
@@ -163,6 +182,11 @@ int runServe(const ServeCommand& cmd) {
                  req.path.c_str(), res.status, req.body.size(), res.body.size());
   });
 
+  for (const char* path : {"/", "/app.js", "/style.css"}) {
+    server.Get(path, [](const httplib::Request& req, httplib::Response& res) {
+      serveWebAsset(*findWebAsset(req.path), res);
+    });
+  }
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { sendJson(res, 200, {{"status", "ok"}}); });
   server.Get("/v1/version", [](const httplib::Request&, httplib::Response& res) {
     sendJson(res, 200, {{"name", "noticescan"}, {"version", noticescan::kVersion}, {"schema_version", noticescan::kSchemaVersion}});
@@ -188,6 +212,12 @@ int runServe(const ServeCommand& cmd) {
       sendJson(res, 415, errorBody("unsupported_format", "not an image or PDF that noticescan reads"));
       return;
     }
+    const bool preview = flag(req, "preview");
+    if (preview && flag(req, "redact")) {
+      sendJson(res, 422, errorBody("bad_request", "preview shows the whole page, values included: it cannot be "
+                                                  "combined with redact"));
+      return;
+    }
     std::unique_ptr<noticescan::Scanner> scanner = pool.acquire();
     if (!scanner) {
       res.set_header("Retry-After", "5");
@@ -195,6 +225,7 @@ int runServe(const ServeCommand& cmd) {
       return;
     }
     scanner->setIncludeAccessCode(flag(req, "include_access_code"));
+    scanner->setPreviewLongSide(preview ? kPreviewLongSide : 0);
     noticescan::ScanResult result;
     try {
       result = scanner->scanBytes(*body, name);

@@ -150,6 +150,23 @@ void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vecto
   }
 }
 
+/// The page as loaded, reduced to `longSide` pixels on its long side, as JPEG.
+PagePreview makePreview(const load::LoadedPage& loaded, int longSide) {
+  const cv::Mat& image = loaded.image;
+  const double scale = std::min(1.0, longSide / static_cast<double>(std::max(image.cols, image.rows)));
+  cv::Mat small;
+  cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
+  std::vector<unsigned char> jpeg;
+  cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, 80});
+  PagePreview preview;
+  preview.jpeg.assign(jpeg.begin(), jpeg.end());
+  preview.width = small.cols;
+  preview.height = small.rows;
+  preview.sourceWidth = loaded.sourceWidth;
+  preview.sourceHeight = loaded.sourceHeight;
+  return preview;
+}
+
 /// Milliseconds per pipeline stage.
 struct StageTimes {
   double load = 0, page = 0, ocr = 0, reread = 0, barcode = 0, extract = 0;
@@ -191,6 +208,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
   std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
   double qualityFactor = 1.0;
   bool photo = false;
+  if (options.previewLongSide > 0 && !loaded.image.empty()) report.preview = makePreview(loaded, options.previewLongSide);
   if (loaded.hasTextLayer) {
     report.textSource = TextSource::TextLayer;
     words = std::move(loaded.words);

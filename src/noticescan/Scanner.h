@@ -51,6 +51,10 @@ struct ScanOptions {
   /// (about 100 MB more each). The result is the same as with one. Default 1: parallelise across
   /// documents first (`noticescan batch` raises it when a worker would otherwise sit idle).
   int pageThreads = 1;
+  /// Each page's result carries a JPEG of the page as loaded, this many pixels on its long side
+  /// (PagePreview), for drawing the fields' outlines on; 0 = none. It shows the whole notice:
+  /// treat it as you would the file. Default: 0.
+  int previewLongSide = 0;
   /// A scan still running after this many milliseconds stops at its next check (between pages and
   /// stages, and between words inside an OCR read) and reports `timeout`; 0 = no limit. The check
   /// is cooperative: a single PDF page render or image decode is not interrupted (the pixel limit
@@ -95,6 +99,8 @@ class Scanner {
   void setPageThreads(int threads) { options_.pageThreads = threads; }
   /// Changes ScanOptions::includeAccessCode for the next scans.
   void setIncludeAccessCode(bool include) { options_.includeAccessCode = include; }
+  /// Changes ScanOptions::previewLongSide for the next scans.
+  void setPreviewLongSide(int pixels) { options_.previewLongSide = pixels; }
   /// Changes ScanOptions::timeLimitMs for the next scans.
   void setTimeLimitMs(int milliseconds) { options_.timeLimitMs = milliseconds; }
 

@@ -79,6 +79,17 @@ struct Warning {
   std::string message;
 };
 
+/// A small picture of a page as loaded (before flattening or turning), for showing where the
+/// fields are: a field's polygon maps onto it by scaling x by width / sourceWidth and y by
+/// height / sourceHeight. Made only when ScanOptions::previewLongSide asks for it.
+struct PagePreview {
+  std::string jpeg;  ///< JPEG bytes
+  int width = 0;     ///< pixels
+  int height = 0;
+  double sourceWidth = 0;  ///< the page in source coordinates (image pixels or PDF points)
+  double sourceHeight = 0;
+};
+
 /// What was done to one page.
 struct PageReport {
   int page = 1;
@@ -89,6 +100,7 @@ struct PageReport {
   std::optional<double> ocrConfidence;  ///< mean word confidence 0..1 (OCR pages only)
   std::optional<double> sharpness;      ///< 0..1, OCR pages only (page/Quality.h)
   std::optional<double> contrast;       ///< 0..1, OCR pages only
+  std::optional<PagePreview> preview;   ///< only when asked for
 };
 
 /// Facts about the whole document.

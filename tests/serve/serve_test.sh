@@ -67,6 +67,36 @@ PY
 [ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?redact=1")" = 200 ] || fail "redact"
 python3 -c 'import json,sys; assert all(f["value"].startswith("*") for f in json.load(open(sys.argv[1]))["fields"])' "$work/body" || fail "redact did not mask"
 
+# preview=1: each page comes with a JPEG of itself, sized as it says; not together with redact.
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?preview=1")" = 200 ] || fail "preview"
+api POST /v1/scan 200
+python3 - "$work/body" <<'PY' || fail "the preview is not a JPEG of the size it says"
+import base64, json, struct, sys
+page = json.load(open(sys.argv[1]))["pages"][0]
+preview = page["preview"]
+jpeg = base64.b64decode(preview["data"])
+assert jpeg[:2] == b"\xff\xd8", "not a JPEG"
+# The frame header (SOF0/SOF2) holds height and width.
+i = 2
+while i < len(jpeg):
+    marker, length = jpeg[i + 1], struct.unpack(">H", jpeg[i + 2:i + 4])[0]
+    if marker in (0xC0, 0xC2):
+        height, width = struct.unpack(">HH", jpeg[i + 5:i + 9])
+        break
+    i += 2 + length
+assert (width, height) == (preview["width"], preview["height"]), (width, height)
+assert max(width, height) <= 1200
+assert abs(preview["source_width"] / preview["source_height"] - width / height) < 0.01
+PY
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?preview=1&redact=1")" = 422 ] || fail "preview with redact should be 422"
+api POST /v1/scan 422
+# The page for people, with a policy that keeps it to this server.
+curl -s -D "$work/page-head" -o "$work/page" "$url/" || fail "GET /"
+grep -qi '^Content-Type: text/html' "$work/page-head" || fail "/ is not HTML"
+grep -qi "^Content-Security-Policy: default-src 'none'" "$work/page-head" || fail "/ has no Content-Security-Policy"
+grep -q '<script src="/app.js"' "$work/page" || fail "the page does not load its script"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/app.js")" = 200 ] || fail "/app.js"
+
 # Errors answer with a JSON body and the right status.
 [ "$(post -H 'Content-Type: text/plain' --data-binary 'not a notice at all' "$url/v1/scan")" = 415 ] || fail "garbage should be 415"
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "unsupported_format"' "$work/body" || fail "415 body"
@@ -98,7 +128,7 @@ fi
 # The log: one line per request, no identifier value.
 receipt=$(python3 -c 'import json,sys; print([f["value"] for f in json.load(open(sys.argv[1]))["fields"]][0])' "$work/cli.json")
 ! grep -q "$receipt" "$work/server.log" || fail "an identifier value is in the server log"
-[ "$(grep -c 'POST /v1/scan' "$work/server.log")" -ge 14 ] || fail "not one log line per request"
+[ "$(grep -c 'POST /v1/scan' "$work/server.log")" -ge 16 ] || fail "not one log line per request"
 
 kill -TERM "$server"
 wait "$server" || fail "the server did not exit cleanly on SIGTERM"

@@ -29,7 +29,8 @@ class LoadError : public std::runtime_error {
 
 /// One page as loaded: either words from a text layer or a raster to OCR.
 struct LoadedPage {
-  /// True when `words` came from a PDF text layer; `image` is then empty.
+  /// True when `words` came from a PDF text layer; `image` is then empty, or a small rendering
+  /// when ScanOptions::previewLongSide asks for one (`toSource` maps it).
   bool hasTextLayer = false;
   /// Text-layer words, boxes in source units (PDF points, origin top-left).
   std::vector<Word> words;

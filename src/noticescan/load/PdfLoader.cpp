@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 #include <mutex>
 
@@ -51,23 +52,34 @@ class PdfDocument final : public Document {
     }
     if (meaningful >= options_.minTextLayerChars) {
       out.hasTextLayer = true;
+      if (options_.previewLongSide > 0) {
+        const double dpi = 72.0 * options_.previewLongSide / std::max({size.width(), size.height(), 1.0});
+        render(*page, std::min(dpi, 150.0), index, out);
+      }
       return out;
     }
     out.words.clear();
+    render(*page, options_.pdfDpi, index, out);
+    return out;
+  }
 
-    // No usable text: render for OCR, after checking the raster would fit the pixel limit.
-    const double scale = options_.pdfDpi / 72.0;
+ private:
+  /// Renders `page` in gray at `dpi` into out.image, after checking the raster would fit the
+  /// pixel limit.
+  void render(poppler::page& page, double dpi, int index, LoadedPage& out) const {
+    const poppler::rectf size = page.page_rect(poppler::media_box);
+    const double scale = dpi / 72.0;
     const double pixels = size.width() * scale * size.height() * scale;
     if (pixels > static_cast<double>(options_.maxPixelsPerPage)) {
       throw LoadError(ErrorCode::TooLarge, "PDF page " + std::to_string(index + 1) +
                                                " is too large to render at " +
-                                               std::to_string(options_.pdfDpi) + " dpi");
+                                               std::to_string(static_cast<int>(dpi)) + " dpi");
     }
     poppler::page_renderer renderer;
     renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
     renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
     renderer.set_image_format(poppler::image::format_gray8);
-    poppler::image image = renderer.render_page(page.get(), options_.pdfDpi, options_.pdfDpi);
+    poppler::image image = renderer.render_page(&page, dpi, dpi);
     if (!image.is_valid()) {
       throw LoadError(ErrorCode::Unreadable, "PDF page " + std::to_string(index + 1) + " cannot be rendered");
     }
@@ -75,10 +87,8 @@ class PdfDocument final : public Document {
                        static_cast<std::size_t>(image.bytes_per_row()));
     out.image = view.clone();
     out.toSource = cv::Matx33d(1 / scale, 0, 0, 0, 1 / scale, 0, 0, 0, 1);
-    return out;
   }
 
- private:
   std::unique_ptr<poppler::document> doc_;
   ScanOptions options_;
 };

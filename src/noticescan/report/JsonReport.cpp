@@ -2,6 +2,7 @@
 
 #include "noticescan/Version.h"
 #include "noticescan/report/Report.h"
+#include "noticescan/util/Base64.h"
 
 namespace noticescan::report {
 namespace {
@@ -60,14 +61,23 @@ json toJson(const ScanResult& result, const ReportOptions& options) {
   out["fields"] = std::move(fields);
   json pages = json::array();
   for (const PageReport& p : result.pages) {
-    pages.push_back({{"page", p.page},
-                     {"text_source", toString(p.textSource)},
-                     {"rotation", p.rotation},
-                     {"skew_degrees", round1(p.skewDegrees)},
-                     {"outline", quadJson(p.outline)},
-                     {"sharpness", p.sharpness ? json(round3(*p.sharpness)) : json(nullptr)},
-                     {"contrast", p.contrast ? json(round3(*p.contrast)) : json(nullptr)},
-                     {"ocr_confidence", p.ocrConfidence ? json(round3(*p.ocrConfidence)) : json(nullptr)}});
+    json page = {{"page", p.page},
+                 {"text_source", toString(p.textSource)},
+                 {"rotation", p.rotation},
+                 {"skew_degrees", round1(p.skewDegrees)},
+                 {"outline", quadJson(p.outline)},
+                 {"sharpness", p.sharpness ? json(round3(*p.sharpness)) : json(nullptr)},
+                 {"contrast", p.contrast ? json(round3(*p.contrast)) : json(nullptr)},
+                 {"ocr_confidence", p.ocrConfidence ? json(round3(*p.ocrConfidence)) : json(nullptr)}};
+    if (p.preview) {
+      page["preview"] = {{"media_type", "image/jpeg"},
+                         {"width", p.preview->width},
+                         {"height", p.preview->height},
+                         {"source_width", p.preview->sourceWidth},
+                         {"source_height", p.preview->sourceHeight},
+                         {"data", util::base64(p.preview->jpeg)}};
+    }
+    pages.push_back(std::move(page));
   }
   out["pages"] = std::move(pages);
   json warnings = json::array();
