@@ -201,6 +201,24 @@ TEST(ScannerFakeEngineTest, ReadsEveryPageOfAMultiPageTiff) {
   EXPECT_EQ(calls, 3);
 }
 
+TEST(ScannerFakeEngineTest, DocumentWithMorePagesThanTheLimitIsRefusedBeforeAnyPageIsRead) {
+  const std::string path = ::testing::TempDir() + "three-pages-limit.tif";
+  const std::vector<cv::Mat> pages(3, cv::Mat(400, 300, CV_8UC1, cv::Scalar(255)));
+  ASSERT_TRUE(cv::imwrite(path, pages));
+  ScanOptions options;
+  options.maxPages = 2;
+  int calls = 0;
+  Scanner scanner(options, std::make_unique<ScriptedEngine>(std::vector<Word>{}, &calls));
+  const ScanResult result = scanner.scanFile(path);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error->code, ErrorCode::TooLarge);
+  EXPECT_EQ(calls, 0);
+  options.maxPages = 3;
+  Scanner enough(options, std::make_unique<ScriptedEngine>(std::vector<Word>{}, &calls));
+  EXPECT_TRUE(enough.scanFile(path).ok());
+  EXPECT_EQ(calls, 3);
+}
+
 TEST(ScannerFakeEngineTest, ScanPastItsTimeLimitStopsWithTimeoutAndStartsNoFurtherPage) {
   const std::string path = ::testing::TempDir() + "three-slow-pages.tif";
   const std::vector<cv::Mat> pages(3, cv::Mat(400, 300, CV_8UC1, cv::Scalar(255)));

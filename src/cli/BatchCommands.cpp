@@ -88,6 +88,7 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
   batchApp->add_option("--timeout", batch.timeoutSeconds, "Seconds one file may take before it is stopped")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
+  addLimitOptions(batchApp, batch.limits);
   batchApp->add_option("--shard", batch.shard,
                        "K/N: take only the K-th of N shares of the inputs (by path), for several machines")
       ->check([](const std::string& text) {
@@ -128,6 +129,7 @@ int runBatch(const BatchCommand& cmd) {
   options.store = cmd.out;
   options.jobs = cmd.jobs > 0 ? cmd.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.timeout = std::chrono::milliseconds(static_cast<long long>(cmd.timeoutSeconds * 1000));
+  applyLimits(cmd.limits, options.scan);
   options.scan.tessdataDir = cmd.tessdata;
   options.scan.language = cmd.language;
   options.scan.reread = !cmd.noReread;

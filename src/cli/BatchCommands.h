@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "Limits.h"
+
 namespace cli {
 
 struct BatchCommand {
@@ -20,6 +22,7 @@ struct BatchCommand {
   bool includeAccessCode = false;
   std::string tessdata;
   std::string language = "eng";
+  Limits limits;
 };
 
 struct ExportCommand {

@@ -132,6 +132,7 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
                        "Answer 504 when a scan takes longer than this many seconds (0: no limit)")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  addLimitOptions(serveApp, serve.limits, false);
   serveApp->add_option("--tessdata", serve.tessdata, "Tesseract data directory (default: Tesseract's own)");
   serveApp->add_option("--lang", serve.language, "Tesseract language")->capture_default_str();
   serveApp->footer(
@@ -150,6 +151,7 @@ int runServe(const ServeCommand& cmd) {
   noticescan::ScanOptions options;
   options.tessdataDir = cmd.tessdata;
   options.language = cmd.language;
+  applyLimits(cmd.limits, options);
   options.maxInputBytes = static_cast<std::uint64_t>(cmd.maxBodyMiB) << 20;
   options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
   ScannerPool pool(jobs, cmd.queue, options);

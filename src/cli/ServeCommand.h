@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "Limits.h"
+
 namespace cli {
 
 struct ServeCommand {
@@ -17,6 +19,7 @@ struct ServeCommand {
   double timeoutSeconds = 60;  ///< a scan still running after this gets 504; 0: no limit
   std::string tessdata;
   std::string language = "eng";
+  Limits limits;  ///< its input size is --max-body-mib
 };
 
 void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp);

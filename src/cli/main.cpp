@@ -12,6 +12,7 @@
 
 #include "BatchCommands.h"
 #include "ExitCodes.h"
+#include "Limits.h"
 #include "ServeCommand.h"
 #include "noticescan/Scanner.h"
 #include "noticescan/batch/Store.h"
@@ -46,6 +47,7 @@ struct ScanCommand {
   int pageThreads = 1;
   bool rawConfidence = false;
   double timeoutSeconds = 0;
+  Limits limits;
 };
 
 int runScan(const ScanCommand& cmd) {
@@ -59,6 +61,7 @@ int runScan(const ScanCommand& cmd) {
   options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
   options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
+  applyLimits(cmd.limits, options);
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
   reportOptions.redact = cmd.redact;
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
                       "Give up on a file after this many seconds with error code timeout (0: no limit)")
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
+  addLimitOptions(scanApp, scan.limits);
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   cli::BatchCommand batch;

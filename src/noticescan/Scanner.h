@@ -36,6 +36,9 @@ struct ScanOptions {
   std::uint64_t maxInputBytes = 256ull << 20;
   /// Pages with more pixels than this are refused with `too_large`. Default 120 megapixels.
   std::uint64_t maxPixelsPerPage = 120'000'000;
+  /// Documents with more pages than this (PDF, multi-page TIFF) are refused with `too_large`.
+  /// Default 1000.
+  int maxPages = 1000;
   /// A PDF page counts as having a text layer when it holds at least this many letters and digits.
   int minTextLayerChars = 40;
   /// Read uncertain identifiers a second time from their own crop of the page and let the

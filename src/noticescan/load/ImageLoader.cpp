@@ -41,33 +41,42 @@ class SingleImage final : public Document {
   double reduction_;
 };
 
-/// TIFF (possibly many pages, possibly fax resolution), decoded by Leptonica.
+/// TIFF (possibly many pages, possibly fax resolution), decoded by Leptonica one page at a time
+/// when it is asked for. Every page's size is read from its header first, so a page that would
+/// exceed the pixel limit is refused before anything is allocated for it.
 class TiffImage final : public Document {
  public:
-  TiffImage(std::string_view bytes, const ScanOptions& options) : options_(options) {
+  TiffImage(std::string_view bytes, const ScanOptions& options)
+      : data_(reinterpret_cast<const l_uint8*>(bytes.data())), size_(bytes.size()), options_(options) {
     util::quietLeptonica();
-    std::size_t offset = 0;
-    const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
-    do {
-      util::PixPtr pix(pixReadMemFromMultipageTiff(data, bytes.size(), &offset));
-      if (!pix) break;
-      pages_.push_back(std::move(pix));
-    } while (offset != 0 && pages_.size() < 10'000);
-    if (pages_.empty()) throw LoadError(ErrorCode::Unreadable, "the TIFF file is damaged or truncated");
+    for (int n = 0;; ++n) {
+      l_int32 w = 0, h = 0, bps = 0, spp = 0, res = 0, cmap = 0, format = 0;
+      if (readHeaderMemTiff(data_, size_, n, &w, &h, &bps, &spp, &res, &cmap, &format) != 0) break;
+      if (n >= options_.maxPages) {
+        throw LoadError(ErrorCode::TooLarge, "the TIFF has more than " + std::to_string(options_.maxPages) +
+                                                 " pages, the limit: split it");
+      }
+      sizes_.emplace_back(w, h);
+    }
+    if (sizes_.empty()) throw LoadError(ErrorCode::Unreadable, "the TIFF file is damaged or truncated");
   }
   std::string kind() const override { return "image"; }
-  int pageCount() const override { return static_cast<int>(pages_.size()); }
+  int pageCount() const override { return static_cast<int>(sizes_.size()); }
   LoadedPage page(int index) override {
-    PIX* pix = pages_.at(static_cast<std::size_t>(index)).get();
-    checkPixelLimit(static_cast<std::uint64_t>(pixGetWidth(pix)), static_cast<std::uint64_t>(pixGetHeight(pix)), options_);
+    const cv::Size size = sizes_.at(static_cast<std::size_t>(index));
+    checkPixelLimit(static_cast<std::uint64_t>(size.width), static_cast<std::uint64_t>(size.height), options_);
+    util::PixPtr pix(pixReadMemTiff(data_, size_, index));
+    if (!pix) {
+      throw LoadError(ErrorCode::Unreadable, "TIFF page " + std::to_string(index + 1) + " is damaged or truncated");
+    }
     LoadedPage page;
-    page.image = util::pixToMat(pix);
+    page.image = util::pixToMat(pix.get());
     page.sourceWidth = page.image.cols;
     page.sourceHeight = page.image.rows;
     // Fax pages often have non-square pixels (204 x 98 dpi): stretch to square pixels so text
     // has its normal shape, and keep the map back to the stored pixels.
-    const int xres = pixGetXRes(pix);
-    const int yres = pixGetYRes(pix);
+    const int xres = pixGetXRes(pix.get());
+    const int yres = pixGetYRes(pix.get());
     if (xres > 0 && yres > 0 && std::abs(xres - yres) * 10 > std::max(xres, yres)) {
       const double sy = static_cast<double>(xres) / yres;
       cv::resize(page.image, page.image,
@@ -79,8 +88,10 @@ class TiffImage final : public Document {
   }
 
  private:
+  const l_uint8* data_;
+  std::size_t size_;
   ScanOptions options_;
-  std::vector<util::PixPtr> pages_;
+  std::vector<cv::Size> sizes_;
 };
 
 /// libjpeg decodes a truncated file with a warning and fills the rest with grey, which would
@@ -101,25 +112,6 @@ bool jpegIsComplete(std::string_view bytes) {
   return false;
 }
 
-/// Width and height from a JPEG's start-of-frame header, without decoding; nullopt if absent.
-std::optional<cv::Size> jpegSize(std::string_view bytes) {
-  std::size_t pos = 2;
-  while (pos + 9 <= bytes.size()) {
-    if (static_cast<unsigned char>(bytes[pos]) != 0xFF) return std::nullopt;
-    const auto marker = static_cast<unsigned char>(bytes[pos + 1]);
-    if (marker == 0xFF) {
-      ++pos;
-      continue;
-    }
-    const auto byteAt = [&](std::size_t i) { return static_cast<int>(static_cast<unsigned char>(bytes[i])); };
-    const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-    if (startOfFrame) return cv::Size((byteAt(pos + 7) << 8) | byteAt(pos + 8), (byteAt(pos + 5) << 8) | byteAt(pos + 6));
-    if (marker == 0xDA) return std::nullopt;
-    pos += 2 + static_cast<std::size_t>((byteAt(pos + 2) << 8) | byteAt(pos + 3));
-  }
-  return std::nullopt;
-}
-
 bool pngIsComplete(std::string_view bytes) {
   const std::size_t tail = bytes.size() > 64 ? bytes.size() - 64 : 0;
   return bytes.find("IEND", tail) != std::string_view::npos;
@@ -134,22 +126,23 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
     throw LoadError(ErrorCode::Unreadable, std::string("the ") + formatName(format) +
                                                " image is truncated (the file ends before the image does)");
   }
-  // A JPEG is measured before it is decoded: too many pixels are refused before any allocation,
-  // and a very large photo (24-48 MP) is decoded straight to a half or quarter size by libjpeg,
-  // which is all OCR needs.
+  // Every image is measured from its header before it is decoded: too many pixels are refused
+  // before any allocation (a 100000 x 100000 PNG is a few hundred bytes), and a very large photo
+  // (24-48 MP) is decoded straight to a half or quarter size by libjpeg, which is all OCR needs.
   int decodeFlags = cv::IMREAD_ANYCOLOR;
   double reduction = 1;
-  if (format == Format::Jpeg) {
-    if (const auto size = jpegSize(bytes)) {
-      checkPixelLimit(static_cast<std::uint64_t>(size->width), static_cast<std::uint64_t>(size->height), options);
-      const auto pixels = static_cast<std::uint64_t>(size->width) * static_cast<std::uint64_t>(size->height);
-      if (pixels > 4 * kFullDecodePixels) {
-        decodeFlags = cv::IMREAD_REDUCED_COLOR_4;
-        reduction = 4;
-      } else if (pixels > kFullDecodePixels) {
-        decodeFlags = cv::IMREAD_REDUCED_COLOR_2;
-        reduction = 2;
-      }
+  util::quietLeptonica();
+  l_int32 headerFormat = 0, width = 0, height = 0, bps = 0, spp = 0, colormap = 0;
+  if (pixReadHeaderMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size(), &headerFormat, &width, &height,
+                       &bps, &spp, &colormap) == 0) {
+    checkPixelLimit(static_cast<std::uint64_t>(width), static_cast<std::uint64_t>(height), options);
+    const auto pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
+    if (format == Format::Jpeg && pixels > 4 * kFullDecodePixels) {
+      decodeFlags = cv::IMREAD_REDUCED_COLOR_4;
+      reduction = 4;
+    } else if (format == Format::Jpeg && pixels > kFullDecodePixels) {
+      decodeFlags = cv::IMREAD_REDUCED_COLOR_2;
+      reduction = 2;
     }
   }
   cv::Mat image;

@@ -114,6 +114,10 @@ std::unique_ptr<Document> openPdf(std::string_view bytes, const ScanOptions& opt
                     "--password=PASSWORD in.pdf out.pdf");
   }
   if (doc->pages() <= 0) throw LoadError(ErrorCode::Unreadable, "the PDF has no pages");
+  if (doc->pages() > options.maxPages) {
+    throw LoadError(ErrorCode::TooLarge, "the PDF has " + std::to_string(doc->pages()) + " pages, more than the limit of " +
+                                             std::to_string(options.maxPages) + ": split it");
+  }
   return std::make_unique<PdfDocument>(std::move(doc), options);
 }
 
