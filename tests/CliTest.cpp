@@ -219,6 +219,55 @@ TEST_F(CliTest, DebugDirReceivesPageImages) {
   EXPECT_GT(count, 50);
 }
 
+/// Runs a command line and returns what it wrote to stderr.
+std::string stderrOf(const std::string& command) {
+  const fs::path err = fs::temp_directory_path() / ("noticescan-cli-err-" + std::to_string(::getpid()));
+  run("{ " + command + " 2>" + quote(err) + " >/dev/null; }");
+  std::ifstream in(err);
+  std::stringstream text;
+  text << in.rdbuf();
+  fs::remove(err);
+  return text.str();
+}
+
+TEST_F(CliTest, NoIdentifierValueInMessagesOrDebugOutputUnlessLogValues) {
+  // Firms name files after their cases: a good notice named after its receipt number, and a
+  // damaged one named after an A-number, whose error message names the file.
+  const std::string receipt = "IOE0912345678", aNumber = "A098765432";
+  fs::copy_file(sample("receipt-scan-clean.png"), dir_ / (receipt + ".png"));
+  std::ofstream(dir_ / (aNumber + ".pdf")) << "%PDF-1.4 damaged";
+  const std::string files = quote(dir_ / (receipt + ".png")) + " " + quote(dir_ / (aNumber + ".pdf"));
+  const auto values = nlohmann::json::parse(run(kCli + " scan " + quote(sample("receipt-scan-clean.png"))).out);
+  ASSERT_FALSE(values["fields"].empty());
+
+  const std::string quiet = stderrOf(kCli + " scan --debug-dir " + quote(dir_ / "debug") + " " + files);
+  EXPECT_NE(quiet.find("5432"), std::string::npos) << "the message should still say which file";
+  EXPECT_EQ(quiet.find(aNumber), std::string::npos) << quiet;
+  EXPECT_EQ(quiet.find(receipt), std::string::npos) << quiet;
+  // Debug output: file names, words.tsv and field captions hold no value either.
+  for (const auto& entry : fs::directory_iterator(dir_ / "debug")) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_EQ(name.find("912345678"), std::string::npos) << name;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // As printed the numbers are grouped ("MSC-23-914-18704", "A 221-388-544"): compare digits.
+    std::erase_if(content, [](char c) { return c == '-' || c == ' '; });
+    for (const auto& field : values["fields"]) {
+      const std::string value = field["value"];
+      const std::string digits = value.substr(value.find_first_of("0123456789"));
+      EXPECT_EQ(content.find(digits), std::string::npos) << name << " holds a value";
+    }
+  }
+  const std::string batch = stderrOf(kCli + " batch " + quote(dir_ / (aNumber + ".pdf")) + " --out " +
+                                     quote(dir_ / (receipt + ".db")));
+  EXPECT_EQ(batch.find(receipt), std::string::npos) << batch;
+  EXPECT_EQ(batch.find(aNumber), std::string::npos) << batch;
+
+  // Asked for, they appear.
+  const std::string loud = stderrOf(kCli + " scan --log-values " + files);
+  EXPECT_NE(loud.find(aNumber), std::string::npos) << loud;
+}
+
 TEST_F(CliTest, MissingLanguageDataExitsThree) {
   const CommandResult r = run(kCli + " scan --tessdata " + quote(dir_) + " " + quote(sample("receipt-scan-clean.png")));
   EXPECT_EQ(r.exitCode, 3);

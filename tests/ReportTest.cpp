@@ -48,6 +48,19 @@ TEST(ReportTest, RedactKeepsLastFourCharacters) {
   EXPECT_EQ(json.dump().find("0912345678"), std::string::npos);
 }
 
+TEST(ReportTest, LogTextMasksEveryIdentifierShapeAndNothingElse) {
+  EXPECT_EQ(maskIdentifiers("IOE0912345678.pdf"), "*********5678.pdf");
+  EXPECT_EQ(maskIdentifiers("/scans/A012345678 notice.jpg"), "/scans/******5678 notice.jpg");
+  EXPECT_EQ(maskIdentifiers("A-012-345-678"), "*-***-**5-678");
+  EXPECT_EQ(maskIdentifiers("acct 1234 5678 9012.png"), "acct **** **** 9012.png");
+  EXPECT_EQ(maskIdentifiers("case_EAC2190012345_final"), "case_*********2345_final");
+  EXPECT_EQ(maskIdentifiers("A12345678"), "*****5678");  // eight-digit A-numbers too
+  // Text without seven digits in a row (or in one grouped number) is left as it is.
+  EXPECT_EQ(maskIdentifiers("notice page 12 of 3, v2.pdf"), "notice page 12 of 3, v2.pdf");
+  EXPECT_EQ(maskIdentifiers("the PDF has 1200 pages"), "the PDF has 1200 pages");
+  EXPECT_EQ(maskIdentifiers(""), "");
+}
+
 TEST(ReportTest, ErrorObjectHasCodeAndNoDocument) {
   ScanResult r;
   r.file = "x";

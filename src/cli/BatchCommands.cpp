@@ -1,5 +1,7 @@
 #include "BatchCommands.h"
 
+#include "Log.h"
+
 #include "ExitCodes.h"
 
 #include <signal.h>
@@ -89,6 +91,7 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   addLimitOptions(batchApp, batch.limits);
+  addLogValuesFlag(batchApp);
   batchApp->add_option("--shard", batch.shard,
                        "K/N: take only the K-th of N shares of the inputs (by path), for several machines")
       ->check([](const std::string& text) {
@@ -121,6 +124,8 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
   mergeApp = app.add_subcommand("merge", "Combine stores (e.g. one per shard) into one, without duplicates");
   mergeApp->add_option("out", merge.out, "The store to merge into (created if missing)")->required();
   mergeApp->add_option("stores", merge.stores, "Stores to take records from")->required();
+  addLogValuesFlag(mergeApp);
+  addLogValuesFlag(exportApp);
 }
 
 int runBatch(const BatchCommand& cmd) {
@@ -152,11 +157,11 @@ int runBatch(const BatchCommand& cmd) {
     s = noticescan::batch::runBatch(options, std::ref(progress), &gInterrupted);
   } catch (const noticescan::batch::StoreError& e) {
     progress.finish();
-    std::cerr << "noticescan: " << e.what() << "\n";
+    std::cerr << "noticescan: " << forLog(e.what()) << "\n";
     return kExitUsage;
   } catch (const noticescan::batch::PoolDependencyError& e) {
     progress.finish();
-    std::cerr << "noticescan: " << e.what() << "\n";
+    std::cerr << "noticescan: " << forLog(e.what()) << "\n";
     return kExitMissingDependency;
   }
   progress.finish();
@@ -178,14 +183,14 @@ int runBatch(const BatchCommand& cmd) {
             << "  time             " << duration(s.seconds) << "\n"
             << "  peak memory      " << peakRssMiB(RUSAGE_CHILDREN) << " MiB per worker, " << peakRssMiB(RUSAGE_SELF)
             << " MiB this process\n"
-            << "  store            " << cmd.out << "\n";
+            << "  store            " << forLog(cmd.out) << "\n";
   if (s.interrupted) return kExitInterrupted;
   return s.failed > 0 ? kExitInputFailed : kExitOk;
 }
 
 int runExport(const ExportCommand& cmd) {
   if (!std::filesystem::exists(cmd.db)) {
-    std::cerr << "noticescan: no such store: " << cmd.db << "\n";
+    std::cerr << "noticescan: no such store: " << forLog(cmd.db) << "\n";
     return kExitUsage;
   }
   noticescan::report::ReportOptions reportOptions;
@@ -220,11 +225,11 @@ int runMerge(const MergeCommand& cmd) {
   int added = 0;
   for (const std::string& other : cmd.stores) {
     const int n = out.merge(other);
-    std::cerr << "noticescan merge: " << other << ": " << n << " documents added\n";
+    std::cerr << "noticescan merge: " << forLog(other) << ": " << n << " documents added\n";
     added += n;
   }
   const auto c = out.counts();
-  std::cerr << "noticescan merge: " << cmd.out << " holds " << c.documents << " documents at " << c.files
+  std::cerr << "noticescan merge: " << forLog(cmd.out) << " holds " << c.documents << " documents at " << c.files
             << " paths (" << added << " added)\n";
   return kExitOk;
 }

@@ -1,6 +1,7 @@
 #include "ServeCommand.h"
 
 #include "ExitCodes.h"
+#include "Log.h"
 #include "WebAssets.h"
 
 #include <malloc.h>
@@ -133,6 +134,7 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   addLimitOptions(serveApp, serve.limits, false);
+  addLogValuesFlag(serveApp);
   serveApp->add_option("--tessdata", serve.tessdata, "Tesseract data directory (default: Tesseract's own)");
   serveApp->add_option("--lang", serve.language, "Tesseract language")->capture_default_str();
   serveApp->footer(
@@ -181,7 +183,7 @@ int runServe(const ServeCommand& cmd) {
   // One line per request, never its content or what was found in it.
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
     std::fprintf(stderr, "noticescan serve: %s %s %d %zu bytes in, %zu bytes out\n", req.method.c_str(),
-                 req.path.c_str(), res.status, req.body.size(), res.body.size());
+                 forLog(req.path).c_str(), res.status, req.body.size(), res.body.size());
   });
 
   for (const char* path : {"/", "/app.js", "/style.css"}) {

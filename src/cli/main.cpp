@@ -13,6 +13,7 @@
 #include "BatchCommands.h"
 #include "ExitCodes.h"
 #include "Limits.h"
+#include "Log.h"
 #include "ServeCommand.h"
 #include "noticescan/Scanner.h"
 #include "noticescan/batch/Store.h"
@@ -60,6 +61,7 @@ int runScan(const ScanCommand& cmd) {
   options.includeAccessCode = cmd.includeAccessCode;
   options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
+  options.logValues = logValues();
   options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
   applyLimits(cmd.limits, options);
   noticescan::Scanner scanner(options);
@@ -82,7 +84,7 @@ int runScan(const ScanCommand& cmd) {
       result = scanner.scanFile(file);
     }
     anyFailed = anyFailed || !result.ok();
-    if (!result.ok()) std::cerr << "noticescan: " << file << ": " << result.error->message << "\n";
+    if (!result.ok()) std::cerr << "noticescan: " << forLog(file) << ": " << forLog(result.error->message) << "\n";
     if (cmd.format == "csv") {
       noticescan::report::writeCsvRows(std::cout, result, reportOptions);
     } else if (cmd.format == "receipts") {
@@ -138,6 +140,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   addLimitOptions(scanApp, scan.limits);
+  addLogValuesFlag(scanApp);
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   cli::BatchCommand batch;
@@ -167,13 +170,13 @@ int main(int argc, char** argv) {
     if (*mergeApp) return cli::runMerge(merge);
     if (*serveApp) return cli::runServe(serve);
   } catch (const noticescan::batch::StoreError& e) {
-    std::cerr << "noticescan: " << e.what() << "\n";
+    std::cerr << "noticescan: " << forLog(e.what()) << "\n";
     return kExitUsage;
   } catch (const noticescan::DependencyError& e) {
-    std::cerr << "noticescan: " << e.what() << "\n";
+    std::cerr << "noticescan: " << forLog(e.what()) << "\n";
     return kExitMissingDependency;
   } catch (const std::exception& e) {
-    std::cerr << "noticescan: internal error: " << e.what() << "\n";
+    std::cerr << "noticescan: internal error: " << forLog(e.what()) << "\n";
     return kExitInternal;
   }
   return kExitUsage;

@@ -19,6 +19,8 @@
 #include "noticescan/ocr/OcrEngine.h"
 #include "noticescan/page/PagePreparer.h"
 #include "noticescan/reread/Reread.h"
+#include "noticescan/report/Report.h"
+#include "noticescan/util/AtomicFile.h"
 #include "noticescan/util/Sha256.h"
 
 namespace noticescan {
@@ -64,33 +66,39 @@ std::string debugStem(const std::string& file) {
   return stem.empty() ? "stdin" : stem;
 }
 
+/// Writes one debug image as PNG, atomically (util/AtomicFile.h).
 void writeDebugImage(const std::filesystem::path& dir, const std::string& stem, int page, int step,
                      const std::string& name, const cv::Mat& image) {
   char file[64];
   std::snprintf(file, sizeof file, "-p%03d-%d-", page, step);
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
-  cv::imwrite((dir / (stem + file + name + ".png")).string(), image);
+  std::vector<unsigned char> png;
+  if (cv::imencode(".png", image, png)) {
+    util::writeFileAtomically(dir / (stem + file + name + ".png"), {reinterpret_cast<const char*>(png.data()), png.size()});
+  }
 }
 
 /// The words as read, one per line (x y width height confidence text), beside the debug images.
-/// Words inside `secrets` (online access codes) are written as "[secret]".
+/// Words inside `secrets` (online access codes) are written as "[secret]"; identifier-shaped words
+/// are masked unless `values` (ScanOptions::logValues).
 void writeDebugWords(const std::filesystem::path& dir, const std::string& stem, int page, const std::vector<Word>& words,
-                     const std::vector<Rect>& secrets) {
+                     const std::vector<Rect>& secrets, bool values) {
   char file[32];
   std::snprintf(file, sizeof file, "-p%03d-words.tsv", page);
-  std::ofstream out(dir / (stem + file));
+  std::ostringstream out;
   out << "x\ty\twidth\theight\tconfidence\ttext\n";
   const auto hidden = [&](const Rect& box) {
     return std::any_of(secrets.begin(), secrets.end(), [&](const Rect& s) { return box.intersects(s); });
   };
   for (const Word& w : words) {
     out << w.box.x << '\t' << w.box.y << '\t' << w.box.width << '\t' << w.box.height << '\t' << w.confidence << '\t'
-        << (hidden(w.box) ? std::string("[secret]") : w.text) << '\n';
+        << (hidden(w.box) ? std::string("[secret]") : values ? w.text : report::maskIdentifiers(w.text)) << '\n';
   }
+  util::writeFileAtomically(dir / (stem + file), out.str());
 }
 
-cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
+cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields, bool values) {
   cv::Mat out;
   cv::cvtColor(gray, out, cv::COLOR_GRAY2BGR);
   const double scale = std::max(0.5, gray.cols / 2500.0);
@@ -103,7 +111,9 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields) {
                                                                          : cv::Scalar(160, 0, 160);
     cv::polylines(out, poly, true, colour, static_cast<int>(3 * scale));
     // The access code is a secret: its box is drawn, its value is not.
-    const std::string shown = f.type == FieldType::OnlineAccessCode ? "(not shown)" : f.value;
+    const std::string shown = f.type == FieldType::OnlineAccessCode ? "(not shown)"
+                              : values                               ? f.value
+                                                                     : report::redactValue(f.value);
     char caption[96];
     std::snprintf(caption, sizeof caption, "%s %s %.2f", toString(f.type), shown.c_str(), f.confidence);
     cv::putText(out, caption, poly[0] + cv::Point(0, static_cast<int>(-8 * scale)), cv::FONT_HERSHEY_SIMPLEX,
@@ -286,8 +296,8 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     for (const auto& [name, image] : debugPage->debugImages) {
       writeDebugImage(options.debugDir, stem, pageNumber, step++, name, image);
     }
-    writeDebugImage(options.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields));
-    writeDebugWords(options.debugDir, stem, pageNumber, words, secrets);
+    writeDebugImage(options.debugDir, stem, pageNumber, step, "fields", drawFields(debugPage->gray, extraction.fields, options.logValues));
+    writeDebugWords(options.debugDir, stem, pageNumber, words, secrets, options.logValues);
   }
   for (Field& field : extraction.fields) field.polygon = page::apply(toSource, field.polygon);
   // In a photo, a number that runs to the edge of the picture may have lost characters
@@ -370,7 +380,8 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     deadline.check();
     result.document.kind = document->kind();
     result.document.pageCount = document->pageCount();
-    const std::string stem = options_.debugDir.empty() ? std::string() : debugStem(result.file);
+    const std::string stem = options_.debugDir.empty() ? std::string()
+                             : debugStem(options_.logValues ? result.file : report::maskIdentifiers(result.file));
 
     // Pages are independent until they are combined: with several page threads each thread takes
     // the next page (loading is one at a time: decoders are not shared safely) and reads it with

@@ -26,6 +26,9 @@ class OcrEngine;
 struct ScanOptions {
   /// Directory that receives one image per pipeline stage and page; empty = none. Default: empty.
   std::filesystem::path debugDir;
+  /// Identifier values may appear in --debug-dir's words.tsv and field captions. Off: every
+  /// identifier-shaped word there is masked (report::maskIdentifiers). Default: off.
+  bool logValues = false;
   /// Tesseract data directory; empty = TESSDATA_PREFIX or Tesseract's built-in default.
   std::string tessdataDir;
   /// Tesseract language(s), "+"-separated. Default: "eng".

@@ -10,7 +10,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { chromium, request } from 'playwright-core';
 
 const [cliArg, samples, outDir] = process.argv.slice(2);
 if (!cliArg || !samples || !outDir) {
@@ -45,13 +45,16 @@ function startServer() {
   });
 }
 
-/** What the API answers for a file, uploaded the way the page uploads it. */
+/** What the API answers for a file, uploaded the way the page uploads it (multipart, field "file"). */
 async function apiResult(base, path) {
-  const form = new FormData();
-  form.append('file', new Blob([readFileSync(path)]), basename(path));
-  const answer = await fetch(`${base}/v1/scan`, { method: 'POST', body: form });
-  assert.equal(answer.status, 200, `the API refused ${path}`);
-  return answer.json();
+  const api = await request.newContext();
+  const answer = await api.post(`${base}/v1/scan`, {
+    multipart: { file: { name: basename(path), mimeType: 'application/octet-stream', buffer: readFileSync(path) } },
+  });
+  assert.equal(answer.status(), 200, `the API refused ${path}: HTTP ${answer.status()} ${await answer.text()}`);
+  const result = await answer.json();
+  await api.dispose();
+  return result;
 }
 
 /** Waits until `count` documents on the page have an answer. */

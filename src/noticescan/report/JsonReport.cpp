@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "noticescan/Version.h"
@@ -25,6 +27,49 @@ json quadJson(const Quad& quad) {
 std::string redactValue(const std::string& value) {
   if (value.size() <= 4) return std::string(value.size(), '*');
   return std::string(value.size() - 4, '*') + value.substr(value.size() - 4);
+}
+
+std::string maskIdentifiers(std::string_view text) {
+  std::string out(text);
+  const auto alpha = [&](std::size_t i) { return i < out.size() && std::isalpha(static_cast<unsigned char>(out[i])); };
+  const auto digit = [&](std::size_t i) { return i < out.size() && std::isdigit(static_cast<unsigned char>(out[i])); };
+  std::size_t i = 0;
+  while (i < out.size()) {
+    const bool startsToken = (alpha(i) || digit(i)) && (i == 0 || !(alpha(i - 1) || digit(i - 1)));
+    if (!startsToken) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (alpha(end)) ++end;
+    const auto separator = [&](std::size_t k, bool afterLetters) {
+      return k < out.size() && (out[k] == '-' || (afterLetters ? out[k] == '#' : out[k] == ' '));
+    };
+    if (end > i && separator(end, true) && digit(end + 1)) ++end;  // "A-012...", "A#012..."
+    int digits = 0;
+    while (digit(end)) {
+      while (digit(end)) {
+        ++digits;
+        ++end;
+      }
+      if (separator(end, false) && digit(end + 1)) ++end;  // a separator inside the number
+    }
+    if (digits >= 7) {
+      // Keep the last four letters or digits; mask the rest, separators stay.
+      int keep = 4;
+      for (std::size_t k = end; k-- > i;) {
+        if (!std::isalnum(static_cast<unsigned char>(out[k]))) continue;
+        if (keep > 0) {
+          --keep;
+        } else {
+          out[k] = '*';
+        }
+      }
+    }
+    i = std::max(end, i + 1);
+    while (alpha(i) || digit(i)) ++i;  // the rest of a token that did not qualify
+  }
+  return out;
 }
 
 json toJson(const ScanResult& result, const ReportOptions& options) {

@@ -38,4 +38,11 @@ void writeReceipts(std::ostream& out, const ScanResult& result, const ReportOpti
 /// "*********5678"-style mask used by --redact.
 std::string redactValue(const std::string& value);
 
+/// `text` (a file name, a path, a message) with every identifier-shaped run masked the way
+/// --redact masks values: letters, then digit groups (a single '-' or ' ' between groups)
+/// holding seven digits or more keep only their last four characters ("IOE0912345678.pdf" ->
+/// "*********5678.pdf", "A-012-345-678" -> "*-***-**5-678"). What log lines print instead of names
+/// that may carry a receipt number, an A-number or an account number.
+std::string maskIdentifiers(std::string_view text);
+
 }  // namespace noticescan::report
