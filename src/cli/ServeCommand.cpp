@@ -182,8 +182,10 @@ int runServe(const ServeCommand& cmd) {
   });
   // One line per request, never its content or what was found in it.
   server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    std::size_t in = req.body.size();  // a multipart upload's parts are in req.files instead
+    for (const auto& [name, part] : req.files) in += part.content.size();
     std::fprintf(stderr, "noticescan serve: %s %s %d %zu bytes in, %zu bytes out\n", req.method.c_str(),
-                 forLog(req.path).c_str(), res.status, req.body.size(), res.body.size());
+                 forLog(req.path).c_str(), res.status, in, res.body.size());
   });
 
   for (const char* path : {"/", "/app.js", "/style.css"}) {

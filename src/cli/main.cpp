@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <opencv2/core/utils/logger.hpp>
 
 #include "BatchCommands.h"
 #include "ExitCodes.h"
@@ -106,6 +107,8 @@ int runScan(const ScanCommand& cmd) {
 
 int main(int argc, char** argv) {
   limitOpenMpThreads(argv);
+  // OpenCV's decoders warn on stderr about every damaged image; the JSON error says it better.
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_ERROR);
 
   CLI::App app{"noticescan: reads USCIS notices (photos, scans, PDFs) and prints the receipt numbers,\n"
                "A-numbers and USCIS online account numbers on them as JSON. Runs offline."};

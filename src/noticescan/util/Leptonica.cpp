@@ -8,7 +8,11 @@ namespace noticescan::util {
 
 void quietLeptonica() {
   static std::once_flag once;
-  std::call_once(once, [] { setMsgSeverity(L_SEVERITY_NONE); });
+  std::call_once(once, [] {
+    setMsgSeverity(L_SEVERITY_NONE);
+    // Some messages (e.g. about damaged TIFFs) are written whatever the severity: drop them too.
+    leptSetStderrHandler([](const char*) {});
+  });
 }
 
 PixPtr matToPix(const cv::Mat& image) {
