@@ -1,3 +1,4 @@
+#include <cmath>
 #include <optional>
 
 #include <opencv2/imgcodecs.hpp>
@@ -74,13 +75,18 @@ class TiffImage final : public Document {
     page.sourceWidth = page.image.cols;
     page.sourceHeight = page.image.rows;
     // Fax pages often have non-square pixels (204 x 98 dpi): stretch to square pixels so text
-    // has its normal shape, and keep the map back to the stored pixels.
+    // has its normal shape, and keep the map back to the stored pixels. Only ratios a scanner or
+    // fax makes (up to 4:1) are followed: the tags are the file's word, and a made-up 1000:1
+    // would make a page of a thousand times the pixels its header declares (or of none).
     const int xres = pixGetXRes(pix.get());
     const int yres = pixGetYRes(pix.get());
-    if (xres > 0 && yres > 0 && std::abs(xres - yres) * 10 > std::max(xres, yres)) {
-      const double sy = static_cast<double>(xres) / yres;
+    const double ratio = xres > 0 && yres > 0 ? static_cast<double>(xres) / yres : 1.0;
+    if (ratio >= 0.25 && ratio <= 4 && std::abs(xres - yres) * 10 > std::max(xres, yres)) {
+      const double sy = ratio;
+      checkPixelLimit(static_cast<std::uint64_t>(page.image.cols),
+                      static_cast<std::uint64_t>(std::ceil(page.image.rows * sy)), options_);
       cv::resize(page.image, page.image,
-                 cv::Size(page.image.cols, static_cast<int>(std::lround(page.image.rows * sy))), 0,
+                 cv::Size(page.image.cols, std::max(1, static_cast<int>(std::lround(page.image.rows * sy)))), 0,
                  0, cv::INTER_CUBIC);
       page.toSource = cv::Matx33d(1, 0, 0, 0, 1 / sy, 0, 0, 0, 1);
     }
