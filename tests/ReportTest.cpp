@@ -48,6 +48,15 @@ TEST(ReportTest, RedactKeepsLastFourCharacters) {
   EXPECT_EQ(json.dump().find("0912345678"), std::string::npos);
 }
 
+TEST(ReportTest, PrettyJsonLeavesBracketsInsideStringsAlone) {
+  // Found by FuzzJsonReport: "[ 8]" inside a file name was taken for an array of numbers.
+  ScanResult result = sample();
+  result.file = "scan [ 8] \"quoted [ 1 ]\".pdf";
+  const auto json = toJson(result);
+  EXPECT_EQ(nlohmann::ordered_json::parse(prettyJson(json))["file"], result.file);
+  EXPECT_EQ(nlohmann::ordered_json::parse(prettyJson(json)), json);
+}
+
 TEST(ReportTest, LogTextMasksEveryIdentifierShapeAndNothingElse) {
   EXPECT_EQ(maskIdentifiers("IOE0912345678.pdf"), "*********5678.pdf");
   EXPECT_EQ(maskIdentifiers("/scans/A012345678 notice.jpg"), "/scans/******5678 notice.jpg");

@@ -20,6 +20,8 @@ packages=(
   libbenchmark-dev parallel
   # the web page's browser test: Chromium, driven by Playwright from the npm registry
   chromium
+  # the fuzz preset: clang with libFuzzer and the sanitizer runtimes (docs/SECURITY.md)
+  clang libclang-rt-14-dev
 )
 # Node.js and npm come from Debian unless the machine already has them (NodeSource's nodejs
 # carries its own npm and conflicts with Debian's).

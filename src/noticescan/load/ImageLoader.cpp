@@ -151,6 +151,14 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
       reduction = 2;
     }
   }
+  // OpenCV picks its decoder by content, not by the format found here: a file its decoder for that
+  // format turns down (a WebP without a VP8 chunk) goes on to the next decoder that recognises it.
+  // Every one looks at the first bytes, which sniffFormat has fixed, except DICOM's (GDCM, "DICM"
+  // at byte 128), which aborts the process on some damaged files. No notice is a DICOM file.
+  if (bytes.size() >= 132 && bytes.substr(128, 4) == "DICM") {
+    throw LoadError(ErrorCode::UnsupportedFormat, std::string("the ") + formatName(format) +
+                                                      " image is damaged and also reads as a medical (DICOM) image");
+  }
   cv::Mat image;
   try {
     const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,

@@ -199,7 +199,18 @@ std::string prettyJson(const json& value) {
   const std::string text = value.dump(2, ' ', false, json::error_handler_t::replace);
   std::string out;
   out.reserve(text.size());
+  bool inString = false;  // brackets inside strings (a file named "scan [ 2].pdf") are text
   for (std::size_t i = 0; i < text.size(); ++i) {
+    if (inString) {
+      if (text[i] == '\\') {
+        out += text[i++];  // the escaped character goes with it
+      } else if (text[i] == '"') {
+        inString = false;
+      }
+      out += text[i];
+      continue;
+    }
+    if (text[i] == '"') inString = true;
     if (text[i] == '[') {
       // An innermost array holding only numbers: copy it without its line breaks.
       const std::size_t close = text.find_first_of("[]{}\"", i + 1);
