@@ -81,7 +81,8 @@ class TiffImage final : public Document {
     const int xres = pixGetXRes(pix.get());
     const int yres = pixGetYRes(pix.get());
     const double ratio = xres > 0 && yres > 0 ? static_cast<double>(xres) / yres : 1.0;
-    if (ratio >= 0.25 && ratio <= 4 && std::abs(xres - yres) * 10 > std::max(xres, yres)) {
+    const double difference = std::abs(static_cast<double>(xres) - static_cast<double>(yres));
+    if (ratio >= 0.25 && ratio <= 4 && difference > 0.1 * std::max(xres, yres)) {
       const double sy = ratio;
       checkPixelLimit(static_cast<std::uint64_t>(page.image.cols),
                       static_cast<std::uint64_t>(std::ceil(page.image.rows * sy)), options_);
