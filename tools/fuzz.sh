@@ -50,20 +50,23 @@ for f in "$out"/bad-inputs/*; do
 done
 cp samples/*.pdf "$seeds/FuzzPdfLoader/"
 
-# max_len: text layouts and results are small; images and PDFs need room for their structure.
-declare -A max_len=([FuzzExtract]=4096 [FuzzJsonReport]=2048 [FuzzImageLoader]=65536 [FuzzPdfLoader]=131072)
 run_one() {
-  local target=$1
+  local target=$1 max_len
+  # Text layouts and results are small; images and PDFs need room for their structure.
+  case $target in
+    FuzzExtract) max_len=4096 ;;
+    FuzzJsonReport) max_len=2048 ;;
+    FuzzImageLoader) max_len=65536 ;;
+    *) max_len=131072 ;;
+  esac
   mkdir -p "$out/corpus/$target" "$out/findings/$target"
   "$out/tests/$target" "$out/corpus/$target" "$seeds/$target" -runs="$runs" -max_total_time="$seconds" \
-    -max_len="${max_len[$target]}" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
+    -max_len="$max_len" -timeout=10 -rss_limit_mb=2560 -print_final_stats=1 \
     -artifact_prefix="$out/findings/$target/" > "$out/$target.log" 2>&1 || true
 }
 export -f run_one
 export out runs seconds seeds
-declare -p max_len > "$out/max_len.sh"
-printf '%s\n' "${targets[@]}" |
-  xargs -P "$jobs" -I{} bash -c 'source "$out/max_len.sh"; run_one {}'
+printf '%s\n' "${targets[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one {}'
 
 report="$out/fuzz-report.md"
 {
@@ -83,4 +86,6 @@ report="$out/fuzz-report.md"
     echo "| $target | ${executions:-?} | ${took:-?} | $rate | ${cov:-?} | ${ft:-?} | ${corp:-?} | $findings |"
   done
 } | tee "$report"
-grep -l 'ERROR: \|invariant broken\|runtime error' "$out"/*.log 2>/dev/null && echo "findings: see the logs above" || true
+logs=()
+for target in "${targets[@]}"; do logs+=("$out/$target.log"); done
+grep -l 'ERROR: \|invariant broken\|runtime error' "${logs[@]}" 2>/dev/null && echo "findings: see the logs above" || true

@@ -90,7 +90,7 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
   batchApp->add_option("--timeout", batch.timeoutSeconds, "Seconds one file may take before it is stopped")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
-  addLimitOptions(batchApp, batch.limits);
+  addLimitOptions(batchApp, batch.limits, true, nullptr);  // its --timeout is the hard one above
   addLogValuesFlag(batchApp);
   batchApp->add_option("--shard", batch.shard,
                        "K/N: take only the K-th of N shares of the inputs (by path), for several machines")

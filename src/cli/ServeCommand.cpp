@@ -129,11 +129,8 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
   serveApp->add_option("--max-body-mib", serve.maxBodyMiB, "Largest upload; larger ones get 413")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
-  serveApp->add_option("--timeout", serve.timeoutSeconds,
-                       "Answer 504 when a scan takes longer than this many seconds (0: no limit)")
-      ->check(CLI::Range(0.0, 86400.0))
-      ->capture_default_str();
-  addLimitOptions(serveApp, serve.limits, false);
+  addLimitOptions(serveApp, serve.limits, false,
+                  "Answer 504 when a scan takes longer than this many seconds (0: no limit)");
   addLogValuesFlag(serveApp);
   serveApp->add_option("--tessdata", serve.tessdata, "Tesseract data directory (default: Tesseract's own)");
   serveApp->add_option("--lang", serve.language, "Tesseract language")->capture_default_str();
@@ -155,7 +152,6 @@ int runServe(const ServeCommand& cmd) {
   options.language = cmd.language;
   applyLimits(cmd.limits, options);
   options.maxInputBytes = static_cast<std::uint64_t>(cmd.maxBodyMiB) << 20;
-  options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
   ScannerPool pool(jobs, cmd.queue, options);
 
   httplib::Server server;
@@ -219,7 +215,8 @@ int runServe(const ServeCommand& cmd) {
       return;
     }
     const bool preview = flag(req, "preview");
-    if (preview && flag(req, "redact")) {
+    const bool redact = flag(req, "redact");
+    if (preview && redact) {
       sendJson(res, 422, errorBody("bad_request", "preview shows the whole page, values included: it cannot be "
                                                   "combined with redact"));
       return;
@@ -242,7 +239,7 @@ int runServe(const ServeCommand& cmd) {
     }
     pool.release(std::move(scanner));
     noticescan::report::ReportOptions reportOptions;
-    reportOptions.redact = flag(req, "redact");
+    reportOptions.redact = redact;
     sendJson(res, result.ok() ? 200 : statusFor(result.error->code), noticescan::report::toJson(result, reportOptions));
   });
 

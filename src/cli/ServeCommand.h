@@ -16,10 +16,10 @@ struct ServeCommand {
   int jobs = 0;           ///< scanners working at once; 0: one per core
   int queue = 16;         ///< requests that may wait for a scanner before 503
   int maxBodyMiB = 64;    ///< larger uploads get 413
-  double timeoutSeconds = 60;  ///< a scan still running after this gets 504; 0: no limit
   std::string tessdata;
   std::string language = "eng";
-  Limits limits;  ///< its input size is --max-body-mib
+  /// Its input size is --max-body-mib; a scan still running after its timeout gets 504.
+  Limits limits{.timeoutSeconds = 60};
 };
 
 void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp);

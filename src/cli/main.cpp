@@ -48,7 +48,6 @@ struct ScanCommand {
   bool includeAccessCode = false;
   int pageThreads = 1;
   bool rawConfidence = false;
-  double timeoutSeconds = 0;
   Limits limits;
 };
 
@@ -63,7 +62,6 @@ int runScan(const ScanCommand& cmd) {
   options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
   options.logValues = logValues();
-  options.timeLimitMs = static_cast<int>(cmd.timeoutSeconds * 1000);
   applyLimits(cmd.limits, options);
   noticescan::Scanner scanner(options);
   noticescan::report::ReportOptions reportOptions;
@@ -138,11 +136,8 @@ int main(int argc, char** argv) {
                       "Read the pages of a multi-page file on this many threads (one OCR engine each)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  scanApp->add_option("--timeout", scan.timeoutSeconds,
-                      "Give up on a file after this many seconds with error code timeout (0: no limit)")
-      ->check(CLI::Range(0.0, 86400.0))
-      ->capture_default_str();
-  addLimitOptions(scanApp, scan.limits);
+  addLimitOptions(scanApp, scan.limits, true,
+                  "Give up on a file after this many seconds with error code timeout (0: no limit)");
   addLogValuesFlag(scanApp);
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");

@@ -74,15 +74,18 @@ async function shownFields(page, index) {
 const [server, base] = await startServer();
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 const elsewhere = [];
+/** Records every request of `context` that goes anywhere but this server (there must be none). */
+function watchRequests(context) {
+  context.on('request', (request) => {
+    const url = request.url();
+    if (!url.startsWith(base) && !url.startsWith('data:') && !url.startsWith('blob:')) elsewhere.push(url);
+  });
+}
 try {
   // ---- Desktop ----
   const desktop = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await desktop.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
-  desktop.on('request', (request) => {
-    if (!request.url().startsWith(base) && !request.url().startsWith('data:') && !request.url().startsWith('blob:')) {
-      elsewhere.push(request.url());
-    }
-  });
+  watchRequests(desktop);
   const page = await desktop.newPage();
   const consoleErrors = [];
   page.on('console', (message) => {
@@ -184,11 +187,7 @@ try {
   // ---- Phone ----
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2,
     isMobile: true, hasTouch: true });
-  phone.on('request', (request) => {
-    if (!request.url().startsWith(base) && !request.url().startsWith('data:') && !request.url().startsWith('blob:')) {
-      elsewhere.push(request.url());
-    }
-  });
+  watchRequests(phone);
   const small = await phone.newPage();
   await small.goto(base + '/');
   await small.locator('#file').setInputFiles([photo]);

@@ -1,5 +1,4 @@
 #include <cmath>
-#include <optional>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -83,13 +82,12 @@ class TiffImage final : public Document {
     const double ratio = xres > 0 && yres > 0 ? static_cast<double>(xres) / yres : 1.0;
     const double difference = std::abs(static_cast<double>(xres) - static_cast<double>(yres));
     if (ratio >= 0.25 && ratio <= 4 && difference > 0.1 * std::max(xres, yres)) {
-      const double sy = ratio;
       checkPixelLimit(static_cast<std::uint64_t>(page.image.cols),
-                      static_cast<std::uint64_t>(std::ceil(page.image.rows * sy)), options_);
+                      static_cast<std::uint64_t>(std::ceil(page.image.rows * ratio)), options_);
       cv::resize(page.image, page.image,
-                 cv::Size(page.image.cols, std::max(1, static_cast<int>(std::lround(page.image.rows * sy)))), 0,
+                 cv::Size(page.image.cols, std::max(1, static_cast<int>(std::lround(page.image.rows * ratio)))), 0,
                  0, cv::INTER_CUBIC);
-      page.toSource = cv::Matx33d(1, 0, 0, 0, 1 / sy, 0, 0, 0, 1);
+      page.toSource = cv::Matx33d(1, 0, 0, 0, 1 / ratio, 0, 0, 0, 1);
     }
     return page;
   }
