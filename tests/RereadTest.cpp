@@ -151,3 +151,13 @@ TEST(RereadTest, AnEmptySlotNeedsTwoAgreeingReadingsAndLabelsInProseHaveNone) {
                                                  {100, 130, "We will answer within 30 days."}}))
                   .empty());
 }
+
+TEST(RereadTest, ASpanAlreadyReadASecondTimeIsNotReadAgain) {
+  // An earlier band's re-read (read/HeaderFirst.h) marked the value: it has had its second look.
+  std::vector<Word> words = receiptBox("EAC2I90012345", 0.96);
+  ASSERT_EQ(reread::findUncertainSpans(words).size(), 1u);
+  for (Word& w : words) {
+    if (w.text == "EAC2I90012345") w.reread = true;
+  }
+  EXPECT_TRUE(reread::findUncertainSpans(words).empty());
+}

@@ -105,6 +105,7 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
   batchApp->add_flag("--resume", batch.resume,
                      "Continue a stopped batch (the default anyway: what the store holds is never scanned again)");
   batchApp->add_flag("--no-reread", batch.noReread, "As in scan");
+  batchApp->add_flag("--full-page", batch.fullPage, "As in scan");
   batchApp->add_flag("--no-barcodes", batch.noBarcodes, "As in scan");
   batchApp->add_flag("--include-access-code", batch.includeAccessCode, "As in scan: store online access codes too");
   batchApp->add_option("--tessdata", batch.tessdata, "Tesseract data directory (default: Tesseract's own)");
@@ -138,6 +139,7 @@ int runBatch(const BatchCommand& cmd) {
   options.scan.tessdataDir = cmd.tessdata;
   options.scan.language = cmd.language;
   options.scan.reread = !cmd.noReread;
+  options.scan.headerFirst = !cmd.fullPage;
   options.scan.barcodes = !cmd.noBarcodes;
   options.scan.includeAccessCode = cmd.includeAccessCode;
   if (!cmd.shard.empty()) {

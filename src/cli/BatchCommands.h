@@ -18,6 +18,7 @@ struct BatchCommand {
   std::string shard;  ///< "K/N"
   bool resume = false;
   bool noReread = false;
+  bool fullPage = false;
   bool noBarcodes = false;
   bool includeAccessCode = false;
   std::string tessdata;

@@ -45,6 +45,7 @@ struct ScanCommand {
   bool redact = false;
   bool noReread = false;
   bool noBarcodes = false;
+  bool fullPage = false;
   bool includeAccessCode = false;
   int pageThreads = 1;
   bool rawConfidence = false;
@@ -58,6 +59,7 @@ int runScan(const ScanCommand& cmd) {
   options.language = cmd.language;
   options.reread = !cmd.noReread;
   options.barcodes = !cmd.noBarcodes;
+  options.headerFirst = !cmd.fullPage;
   options.includeAccessCode = cmd.includeAccessCode;
   options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
@@ -129,6 +131,9 @@ int main(int argc, char** argv) {
                     "Do not read uncertain numbers a second time (faster, less accurate on poor images)");
   scanApp->add_flag("--no-barcodes", scan.noBarcodes,
                     "Do not read barcodes to check receipt numbers (only to measure what they bring)");
+  scanApp->add_flag("--full-page", scan.fullPage,
+                    "Read every page whole, even when its header already holds every identifier (slower; "
+                    "by default the rest of a page is read only when it may hold more)");
   scanApp->add_flag("--include-access-code", scan.includeAccessCode,
                     "Also report the online access code of an Account Access Notice (a one-time login "
                     "secret: left out unless asked for)");

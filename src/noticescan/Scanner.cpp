@@ -18,7 +18,7 @@
 #include "noticescan/load/Loader.h"
 #include "noticescan/ocr/OcrEngine.h"
 #include "noticescan/page/PagePreparer.h"
-#include "noticescan/reread/Reread.h"
+#include "noticescan/read/HeaderFirst.h"
 #include "noticescan/report/Report.h"
 #include "noticescan/util/AtomicFile.h"
 #include "noticescan/util/Sha256.h"
@@ -229,13 +229,25 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
     times.page += msSince(t);
     deadline.check();
-    if (!prepared.orientationSure) {
-      t = Clock::now();
+    // Header first (read/HeaderFirst.h). When the page's way up is not known for sure, its first
+    // band tells: print read the right way up needs no orientation detection; otherwise the OCR
+    // engine's orientation detection may turn the page, which is then read from the top.
+    read::ReadOptions readOptions{.headerFirst = options.headerFirst, .reread = options.reread,
+                                  .checkOrientation = !prepared.orientationSure};
+    readOptions.turnPage = [&]() -> const cv::Mat* {
+      const auto began = Clock::now();
       const auto guess = engine().detectOrientation(prepared.gray);
-      if (guess && guess->confidence >= kMinOrientationConfidence) page::turnPage(prepared, 360 - guess->clockwiseTurn);
-      times.ocr += msSince(t);
+      times.ocr += msSince(began);
       deadline.check();
-    }
+      if (!guess || guess->confidence < kMinOrientationConfidence || guess->clockwiseTurn == 0) return nullptr;
+      page::turnPage(prepared, 360 - guess->clockwiseTurn);
+      return &prepared.gray;
+    };
+    read::ReadStats readStats;
+    words = read::readPage(prepared.gray, engine(), readOptions, &readStats, [&deadline] { deadline.check(); });
+    times.ocr += readStats.ocrMs;
+    times.reread += readStats.rereadMs;
+    deadline.check();  // the engine may have stopped early at the deadline: its words are partial
     photo = prepared.cameraFrame;
     report.rotation = prepared.rotation;
     report.skewDegrees = prepared.skewDegrees;
@@ -249,11 +261,6 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     report.contrast = prepared.quality.contrast;
     addQualityWarnings(prepared, pageNumber, warnings);
     qualityFactor = prepared.quality.sharpness < page::kLowSharpness ? 0.5 + prepared.quality.sharpness : 1.0;
-
-    t = Clock::now();
-    words = engine().recognize(prepared.gray);
-    times.ocr += msSince(t);
-    deadline.check();  // the engine may have stopped early at the deadline: its words are partial
     double sum = 0, weight = 0;
     for (const Word& w : words) {
       sum += w.confidence * static_cast<double>(w.text.size());
@@ -264,12 +271,6 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
       warnings.push_back({"low_ocr_confidence", pageNumber,
                           words.empty() ? "no text was found on this page"
                                         : "the text on this page was hard to read: check the numbers by eye"});
-    }
-    if (options.reread) {
-      t = Clock::now();
-      words = reread::rereadUncertain(words, prepared.gray, engine());
-      times.reread += msSince(t);
-      deadline.check();
     }
     if (options.barcodes) {
       t = Clock::now();

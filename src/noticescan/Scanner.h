@@ -47,6 +47,10 @@ struct ScanOptions {
   /// Read uncertain identifiers a second time from their own crop of the page and let the
   /// readings vote (reread/). Default: on; off only to measure what it brings.
   bool reread = true;
+  /// Read a page from the top, band by band, and stop once the header's evidence is complete
+  /// (read/HeaderFirst.h): the rest of the page is read only when it may hold more. Default: on;
+  /// off reads every page whole (`--full-page`).
+  bool headerFirst = true;
   /// Read the page's 1-D barcodes and check receipt numbers against them (barcode/). Default: on;
   /// off only to measure what it brings.
   bool barcodes = true;

@@ -217,6 +217,13 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
         if (span.words.empty() || span.words.back() != index) span.words.push_back(index);
       }
       if (span.words.empty()) continue;
+      // A span already read a second time (an earlier band's re-read, read/) has had its look.
+      if (std::all_of(span.words.begin(), span.words.end(), [&](int i) {
+            const Word& w = words[static_cast<std::size_t>(i)];
+            return w.reread || w.disputed;
+          })) {
+        continue;
+      }
       const auto wordAt = [&](std::size_t i) -> const Word& {
         return layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(segment.charWord[i])])];
       };

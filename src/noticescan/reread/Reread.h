@@ -40,7 +40,8 @@ struct Span {
 };
 
 /// The spans of `words` whose identifier reading is uncertain, most useful first, at most
-/// kMaxSpansPerPage. Pure: no image or engine involved. Besides spans of words, an *empty slot*:
+/// kMaxSpansPerPage, leaving out spans whose words were all read a second time already (`reread` or
+/// `disputed`). Pure: no image or engine involved. Besides spans of words, an *empty slot*:
 /// a header box whose identifier label (alone in its box, as in the I-797 grid) has no value under
 /// or beside it, where OCR skipped or garbled the value; its span has no words, only the box
 /// under the label where the value is printed.

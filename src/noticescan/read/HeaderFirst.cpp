@@ -1,0 +1,175 @@
+#include "noticescan/read/HeaderFirst.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/extract/Extractor.h"
+#include "noticescan/reread/Reread.h"
+
+namespace noticescan::read {
+namespace {
+
+/// A row counts as blank when fewer than this many of its pixels are ink (specks and noise).
+constexpr int kMaxInkInBlankRow = 2;
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+bool hasRuledBoxes(const cv::Mat& band) {
+  CV_Assert(band.type() == CV_8UC1);
+  cv::Mat ink;
+  cv::threshold(band, ink, 128, 255, cv::THRESH_BINARY_INV);
+  // Rules are long runs of ink: an opening with a long thin element keeps them and removes text.
+  const int across = std::max(8, static_cast<int>(kMinRuleShare * band.cols));
+  const int down = std::max(8, band.rows / 12);
+  cv::Mat horizontal, vertical;
+  cv::morphologyEx(ink, horizontal, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(across, 1)));
+  cv::morphologyEx(ink, vertical, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, down)));
+  cv::Mat rows, columns;
+  cv::reduce(horizontal, rows, 1, cv::REDUCE_MAX);
+  cv::reduce(vertical, columns, 0, cv::REDUCE_MAX);
+  // Count separate rules, not the rows of one thick rule.
+  const auto runs = [](const cv::Mat& line) {
+    int count = 0;
+    bool inRun = false;
+    for (int i = 0; i < static_cast<int>(line.total()); ++i) {
+      const bool on = line.at<unsigned char>(i) > 0;
+      count += on && !inRun ? 1 : 0;
+      inRun = on;
+    }
+    return count;
+  };
+  return runs(rows) >= 2 && runs(columns) >= 2;
+}
+
+std::vector<int> bandCuts(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  if (gray.rows < kMinBandedAspect * gray.cols) return {gray.rows};
+  const int target = static_cast<int>(kHeaderShare * gray.rows);
+  const int reach = static_cast<int>(kCutSearch * gray.rows);
+  const int from = std::max(1, target - reach), to = std::min(gray.rows - 1, target + reach);
+  // Ink per row where the cut may fall: the page is already evened out and upright, so a fixed
+  // threshold between paper and print is enough.
+  cv::Mat ink, perRow;
+  cv::threshold(gray.rowRange(from, to), ink, 128, 1, cv::THRESH_BINARY_INV);
+  cv::reduce(ink, perRow, 1, cv::REDUCE_SUM, CV_32S);
+  // The middle of the blank run nearest the target: a cut in a gap's middle stays clear of the
+  // ascenders above and the descenders below.
+  int cut = -1;
+  int bestDistance = reach + 1;
+  for (int y = from; y < to; ++y) {
+    if (perRow.at<int>(y - from) > kMaxInkInBlankRow) continue;
+    int runEnd = y;
+    while (runEnd + 1 < to && perRow.at<int>(runEnd + 1 - from) <= kMaxInkInBlankRow) ++runEnd;
+    const int middle = (y + runEnd) / 2;
+    if (std::abs(middle - target) < bestDistance) {
+      bestDistance = std::abs(middle - target);
+      cut = middle;
+    }
+    y = runEnd;
+  }
+  if (cut < 0 || !hasRuledBoxes(gray.rowRange(0, cut))) return {gray.rows};
+  return {cut, gray.rows};
+}
+
+bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models) {
+  const extract::Layout layout = extract::buildLayout(words);
+  const std::vector<extract::LabelHit> labels = extract::findLabels(layout, models);
+  const auto labelled = [&](const char* kind) {
+    return std::any_of(labels.begin(), labels.end(), [&](const extract::LabelHit& hit) { return hit.entry->kind == kind; });
+  };
+  // A header that names the parties (Applicant, Petitioner, Beneficiary) holds their numbers in
+  // their boxes; one that does not (a legacy appointment notice, a letter) may name a family
+  // member's number in the body.
+  const bool partyBox = std::any_of(labels.begin(), labels.end(), [](const extract::LabelHit& hit) {
+    return hit.entry->kind == "role" && hit.begin == 0;  // a box's caption, not a word of a sentence
+  });
+  if (!labelled("receipt_number") || !partyBox) return false;
+  const extract::PageExtraction page = extract::extractPage(layout, labels, 1, TextSource::Ocr, models);
+  // The document facts a full read would find: the notice type is printed at the top and again
+  // in the footer, so a header that did not yield it sends the reading on to the footer.
+  if (!page.facts.noticeType || (labelled("case_type") && !page.facts.formType)) return false;
+  for (const Field& f : page.fields) {
+    if (f.type == FieldType::OnlineAccessCode) continue;
+    const auto has = [&](const char* word) { return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end(); };
+    if (has("reread_disputed")) return false;
+    // Read with confidence, or confirmed by a second reading of its own crop.
+    if (f.confidence < kSureFieldScore && !has("reread")) return false;
+  }
+  if (std::any_of(words.begin(), words.end(), [](const Word& w) { return w.disputed; })) return false;
+  // Every identifier label alone in its box has its value, and nothing identifier-like is left
+  // unsure.
+  return reread::findUncertainSpans(words, models).empty();
+}
+
+bool looksUpright(const std::vector<Word>& words, const extract::Models& models) {
+  double sum = 0, characters = 0;
+  for (const Word& w : words) {
+    sum += w.confidence * static_cast<double>(w.text.size());
+    characters += static_cast<double>(w.text.size());
+  }
+  if (characters >= 20 && sum / characters >= kUprightConfidence) return true;
+  const extract::Layout layout = extract::buildLayout(words);
+  const std::vector<extract::LabelHit> labels = extract::findLabels(layout, models);
+  return std::any_of(labels.begin(), labels.end(),
+                     [](const extract::LabelHit& hit) { return hit.entry->kind == "receipt_number"; });
+}
+
+std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const ReadOptions& options,
+                           ReadStats* stats, const std::function<void()>& beforeBand, const extract::Models& models) {
+  const std::vector<int> cuts = options.headerFirst ? bandCuts(gray) : std::vector<int>{gray.rows};
+  ReadStats local;
+  ReadStats& s = stats ? *stats : local;
+  s = {};
+  s.bands = static_cast<int>(cuts.size());
+  std::vector<Word> words;
+  int top = 0;
+  for (std::size_t k = 0; k < cuts.size(); ++k) {
+    if (k > 0 && beforeBand) beforeBand();
+    // The rest of the page is not read on its own: a page whose header did not settle it is read
+    // whole again, so that it gives exactly what a full-page read gives.
+    const bool whole = k + 1 == cuts.size();
+    if (whole) {
+      top = 0;
+      words.clear();
+    }
+    auto t = std::chrono::steady_clock::now();
+    std::vector<Word> band = engine.recognize(gray.rowRange(top, cuts[k]));
+    s.ocrMs += msSince(t);
+    for (Word& w : band) w.box.y += top;
+    s.bandsRead = static_cast<int>(k) + 1;
+    s.readRows += static_cast<double>(cuts[k] - top) / std::max(1, gray.rows);
+    if (k == 0 && options.checkOrientation && !looksUpright(band, models)) {
+      s.doubtfulOrientation = true;
+      if (const cv::Mat* turned = options.turnPage ? options.turnPage() : nullptr) {
+        // Read the turned page from the top; what was read of this one is of no use.
+        ReadOptions again = options;
+        again.checkOrientation = false;
+        ReadStats turnedStats;
+        std::vector<Word> turnedWords = readPage(*turned, engine, again, &turnedStats, beforeBand, models);
+        turnedStats.doubtfulOrientation = true;
+        turnedStats.ocrMs += s.ocrMs;
+        turnedStats.readRows += s.readRows;
+        s = turnedStats;
+        return turnedWords;
+      }
+    }
+    // Words of earlier bands enter as they were after their re-read: a span read twice is not
+    // read again (reread::findUncertainSpans).
+    words.insert(words.end(), std::make_move_iterator(band.begin()), std::make_move_iterator(band.end()));
+    t = std::chrono::steady_clock::now();
+    if (options.reread) words = reread::rereadUncertain(words, gray, engine, models);
+    s.rereadMs += msSince(t);
+    if (whole || evidenceComplete(words, models)) break;
+    top = cuts[k];
+  }
+  return words;
+}
+
+}  // namespace noticescan::read

@@ -1,0 +1,87 @@
+#pragma once
+// read/: a prepared page -> its words, reading as little of the page as the evidence allows.
+//
+// The identifiers live in the header. On a page with a header of ruled boxes (the I-797 grid), the
+// top band is read first, cut at a blank row so no line of text is split; its words are re-read
+// where uncertain (reread/) and checked (evidenceComplete). When the header's evidence is complete
+// the rest of the page is not read; otherwise the whole page is read again, so that a page the
+// header does not settle gives exactly the words of a full-page read. Pages without such a header
+// (letters, legacy notices, continuation pages) are read whole at once.
+
+#include <functional>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "noticescan/Types.h"
+#include "noticescan/extract/Models.h"
+#include "noticescan/ocr/OcrEngine.h"
+
+namespace noticescan::read {
+
+/// Where the header band ends, as a share of the page height, when a blank row is near.
+inline constexpr double kHeaderShare = 0.27;
+/// How far (share of the page height) from kHeaderShare a blank row is looked for.
+inline constexpr double kCutSearch = 0.08;
+/// A box rule runs at least this share of the page's width (horizontal rules of the grid).
+inline constexpr double kMinRuleShare = 0.25;
+/// Pages at least this much taller than wide are read band by band; wider pictures (a close-up of
+/// the header) are read whole.
+inline constexpr double kMinBandedAspect = 1.1;
+/// Every identifier found in a band must have at least this extraction score (before calibration;
+/// a clean labelled read scores about 0.9), or be confirmed by its re-read, for the band to end the
+/// reading.
+inline constexpr double kSureFieldScore = 0.8;
+
+/// Whether `band` holds ruled boxes: at least two long horizontal rules and two vertical ones.
+bool hasRuledBoxes(const cv::Mat& band);
+
+/// The rows where `gray` (upright page, dark text on light paper) is cut into bands: {header end,
+/// gray.rows} when the page is tall enough (kMinBandedAspect), a blank row lies within kCutSearch
+/// of kHeaderShare and the band above it hasRuledBoxes; otherwise {gray.rows}.
+std::vector<int> bandCuts(const cv::Mat& gray);
+
+/// Whether `words` (a page's top read so far, after re-reading) already hold the page's header
+/// evidence: a receipt number label and a party's label (Applicant, Petitioner, Beneficiary); the notice type, and the form type when a Case Type label is
+/// there; every identifier scoring kSureFieldScore or confirmed by its re-read, none disputed;
+/// and no span left uncertain (reread::findUncertainSpans: that includes an identifier label
+/// alone in its box with no value read).
+bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels());
+
+/// A first band read with less mean confidence than this (and no receipt label) may be upside down.
+inline constexpr double kUprightConfidence = 0.7;
+
+/// Whether words read from a page look like text read the right way up: a receipt number label
+/// among them, or at least 20 characters read with kUprightConfidence on average. Upside-down print
+/// reads as low-confidence garbage.
+bool looksUpright(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels());
+
+/// How to read a page.
+struct ReadOptions {
+  bool headerFirst = true;  ///< false: one band, the whole page
+  bool reread = true;       ///< re-read uncertain spans after each band (reread::rereadUncertain)
+  /// The page's orientation is not known for sure: when the first band does not looksUpright,
+  /// turnPage is asked to turn it (ReadStats::doubtfulOrientation is set either way).
+  bool checkOrientation = false;
+  /// Turns the page (orientation detection), returning the turned page to read from the top
+  /// instead, or nullptr to go on reading the page as it is. Unset: go on.
+  std::function<const cv::Mat*()> turnPage;
+};
+
+/// What a header-first read did.
+struct ReadStats {
+  int bands = 0;        ///< bands the page was cut into
+  int bandsRead = 0;    ///< bands read before the evidence was complete (bands when it never was)
+  double readRows = 0;  ///< rows read, as a share of the page's (more than 1 when read again whole)
+  bool doubtfulOrientation = false;  ///< the first band did not look upright
+  double ocrMs = 0, rereadMs = 0;
+};
+
+/// Reads `gray` band by band with `engine` until evidenceComplete (or the page ends).
+/// `beforeBand`, when given, is called before each band after the first (a deadline check may
+/// throw from it). Word boxes are in `gray`'s pixels.
+std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const ReadOptions& options,
+                           ReadStats* stats = nullptr, const std::function<void()>& beforeBand = {},
+                           const extract::Models& models = extract::defaultModels());
+
+}  // namespace noticescan::read

@@ -1,0 +1,160 @@
+// Header-first reading: where a page is cut, when the header settles a page, and that a page it
+// does not settle is read whole.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include "WordLayout.h"
+#include "noticescan/read/HeaderFirst.h"
+
+using namespace noticescan;
+using testing_words::layOut;
+
+namespace {
+
+/// A letter-size page at 100 dpi: text lines as dark bars, and (when `grid`) a header of ruled
+/// boxes from y 120 to 300.
+cv::Mat page(bool grid) {
+  cv::Mat gray(1100, 850, CV_8UC1, cv::Scalar(255));
+  if (grid) {
+    for (int y : {120, 180, 240, 300}) cv::line(gray, {50, y}, {800, y}, cv::Scalar(0), 2);
+    for (int x : {50, 300, 550, 800}) cv::line(gray, {x, 120}, {x, 300}, cv::Scalar(0), 2);
+  }
+  // Lines of text every 30 px below the header, with a blank gap around y 330.
+  for (int y = 40; y < 1050; y += 30) {
+    if (y > 100 && y < 360) continue;
+    cv::rectangle(gray, {60, y}, {700, y + 12}, cv::Scalar(30), cv::FILLED);
+  }
+  return gray;
+}
+
+/// Reads whatever it is shown as the words of a script chosen by the height of the image.
+class BandEngine final : public ocr::OcrEngine {
+ public:
+  std::vector<Word> header, whole;
+  std::vector<int> shownRows;
+  std::vector<Word> recognize(const cv::Mat& gray) override {
+    shownRows.push_back(gray.rows);
+    return gray.rows < 1100 ? header : whole;
+  }
+  std::string name() const override { return "bands"; }
+};
+
+std::vector<Word> completeHeader(double confidence = 0.96) {
+  return layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678", confidence}, {310, 130, "Case Type"},
+                 {310, 150, "I130 - PETITION FOR ALIEN RELATIVE"}, {560, 190, "Beneficiary A123456789"},
+                 {60, 250, "Notice Date"}, {60, 270, "05/09/2026"}, {600, 20, "Form I-797C, Notice of Action"}});
+}
+
+}  // namespace
+
+TEST(HeaderFirstTest, APageWithAHeaderGridIsCutAtABlankRowBelowIt) {
+  const cv::Mat gray = page(true);
+  const std::vector<int> cuts = read::bandCuts(gray);
+  ASSERT_EQ(cuts.size(), 2u);
+  EXPECT_EQ(cuts.back(), gray.rows);
+  // In the blank gap between the grid (ends at 300) and the next line of text (at 370)...
+  EXPECT_GT(cuts[0], 301);
+  EXPECT_LT(cuts[0], 370);
+  // ...and the rows on the cut are blank.
+  EXPECT_EQ(cv::countNonZero(gray.row(cuts[0]) < 128), 0);
+}
+
+TEST(HeaderFirstTest, APageWithoutRuledBoxesOrTooWideIsReadWhole) {
+  EXPECT_EQ(read::bandCuts(page(false)), std::vector<int>{1100});
+  const cv::Mat wide(600, 900, CV_8UC1, cv::Scalar(255));
+  EXPECT_EQ(read::bandCuts(wide), std::vector<int>{600});
+  EXPECT_TRUE(read::hasRuledBoxes(page(true).rowRange(0, 330)));
+  EXPECT_FALSE(read::hasRuledBoxes(page(false).rowRange(0, 330)));
+}
+
+TEST(HeaderFirstTest, ACompleteHeaderSettlesThePage) {
+  EXPECT_TRUE(read::evidenceComplete(completeHeader()));
+}
+
+TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
+  // No Applicant / Petitioner / Beneficiary box: a legacy notice may name a number in its body.
+  EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
+                                               {310, 130, "Case Type"}, {310, 150, "I130 - PETITION"},
+                                               {600, 20, "Form I-797C, Notice of Action"}})));
+  // "PETITION" inside the case type is not a party's box.
+  EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
+                                               {310, 130, "Case Type"}, {310, 150, "I751 - PETITION TO REMOVE"},
+                                               {600, 20, "Form I-797C, Notice of Action"}})));
+  // A value read with low confidence and not confirmed by a re-read.
+  EXPECT_FALSE(read::evidenceComplete(completeHeader(0.4)));
+  // No notice type anywhere in the header.
+  std::vector<Word> words = completeHeader();
+  words.erase(words.end() - 5, words.end());
+  EXPECT_FALSE(read::evidenceComplete(words));
+  // No receipt number label at all (a continuation page).
+  EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Page 2 of 2"}, {60, 200, "Beneficiary"}})));
+}
+
+TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
+  const cv::Mat gray = page(true);
+  BandEngine engine;
+  engine.header = completeHeader();
+  engine.whole = completeHeader();
+  read::ReadStats stats;
+  std::vector<Word> words = read::readPage(gray, engine, {.reread = false}, &stats);
+  EXPECT_EQ(engine.shownRows.size(), 1u);
+  EXPECT_EQ(stats.bandsRead, 1);
+  EXPECT_LT(stats.readRows, 0.4);
+  EXPECT_EQ(words.size(), engine.header.size());
+
+  // The same header with an uncertain value: the whole page is read again from the top, and its
+  // words alone are the answer (nothing of the first band is kept twice).
+  BandEngine unsure;
+  unsure.header = completeHeader(0.4);
+  unsure.whole = completeHeader(0.4);
+  words = read::readPage(gray, unsure, {.reread = false}, &stats);
+  ASSERT_EQ(unsure.shownRows.size(), 2u);
+  EXPECT_EQ(unsure.shownRows[1], gray.rows);
+  EXPECT_EQ(words.size(), unsure.whole.size());
+  EXPECT_GT(stats.readRows, 1.0);
+
+  // Header-first off: one read of the whole page.
+  BandEngine full;
+  full.header = full.whole = completeHeader();
+  read::readPage(gray, full, {.headerFirst = false, .reread = false}, &stats);
+  EXPECT_EQ(full.shownRows, std::vector<int>{gray.rows});
+}
+
+TEST(HeaderFirstTest, AnUpsideDownFirstBandHasThePageTurnedAndReadFromTheTop) {
+  const cv::Mat gray = page(true);
+  BandEngine engine;
+  engine.header = layOut({{60, 130, "uoıʇɔ∀ ɟo ǝɔıʇoN", 0.3}, {60, 160, "ɹǝqɯnN ʇdıǝɔǝᴚ", 0.3}});
+  engine.whole = completeHeader();
+  cv::Mat turned;
+  cv::rotate(gray, turned, cv::ROTATE_180);
+  int turns = 0;
+  read::ReadOptions options{.reread = false, .checkOrientation = true};
+  options.turnPage = [&]() -> const cv::Mat* {
+    ++turns;
+    return &turned;
+  };
+  read::ReadStats stats;
+  std::vector<Word> words = read::readPage(gray, engine, options, &stats);
+  EXPECT_EQ(turns, 1);
+  EXPECT_TRUE(stats.doubtfulOrientation);
+  // The turned page is read as a page of its own (this one whole: turning this synthetic page
+  // put its grid at the bottom), and nothing of the first read is kept.
+  EXPECT_EQ(engine.shownRows.size(), 2u);
+  EXPECT_EQ(engine.shownRows.back(), gray.rows);
+  EXPECT_EQ(words.size(), engine.whole.size());
+
+  // Not turned (the detector is unsure): the words already read are kept and the read goes on.
+  BandEngine blank;
+  int asked = 0;
+  options.turnPage = [&]() -> const cv::Mat* {
+    ++asked;
+    return nullptr;
+  };
+  read::readPage(page(false), blank, options, &stats);
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(blank.shownRows.size(), 1u);  // a page without a header grid is read once, whole
+
+  EXPECT_TRUE(read::looksUpright(completeHeader()));
+  EXPECT_FALSE(read::looksUpright(engine.header));
+}
