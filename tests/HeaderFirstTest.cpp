@@ -46,6 +46,15 @@ std::vector<Word> completeHeader(double confidence = 0.96) {
                  {60, 250, "Notice Date"}, {60, 270, "05/09/2026"}, {600, 20, "Form I-797C, Notice of Action"}});
 }
 
+/// Reading options without re-reads (the scripted engines have no line mode).
+read::ReadOptions noReread(bool headerFirst = true, bool checkOrientation = false) {
+  read::ReadOptions options;
+  options.headerFirst = headerFirst;
+  options.reread = false;
+  options.checkOrientation = checkOrientation;
+  return options;
+}
+
 }  // namespace
 
 TEST(HeaderFirstTest, APageWithAHeaderGridIsCutAtABlankRowBelowIt) {
@@ -97,7 +106,7 @@ TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
   engine.header = completeHeader();
   engine.whole = completeHeader();
   read::ReadStats stats;
-  std::vector<Word> words = read::readPage(gray, engine, {.reread = false}, &stats);
+  std::vector<Word> words = read::readPage(gray, engine, noReread(), &stats);
   EXPECT_EQ(engine.shownRows.size(), 1u);
   EXPECT_EQ(stats.bandsRead, 1);
   EXPECT_LT(stats.readRows, 0.4);
@@ -108,7 +117,7 @@ TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
   BandEngine unsure;
   unsure.header = completeHeader(0.4);
   unsure.whole = completeHeader(0.4);
-  words = read::readPage(gray, unsure, {.reread = false}, &stats);
+  words = read::readPage(gray, unsure, noReread(), &stats);
   ASSERT_EQ(unsure.shownRows.size(), 2u);
   EXPECT_EQ(unsure.shownRows[1], gray.rows);
   EXPECT_EQ(words.size(), unsure.whole.size());
@@ -117,7 +126,7 @@ TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
   // Header-first off: one read of the whole page.
   BandEngine full;
   full.header = full.whole = completeHeader();
-  read::readPage(gray, full, {.headerFirst = false, .reread = false}, &stats);
+  read::readPage(gray, full, noReread(false), &stats);
   EXPECT_EQ(full.shownRows, std::vector<int>{gray.rows});
 }
 
@@ -129,7 +138,7 @@ TEST(HeaderFirstTest, AnUpsideDownFirstBandHasThePageTurnedAndReadFromTheTop) {
   cv::Mat turned;
   cv::rotate(gray, turned, cv::ROTATE_180);
   int turns = 0;
-  read::ReadOptions options{.reread = false, .checkOrientation = true};
+  read::ReadOptions options = noReread(true, true);
   options.turnPage = [&]() -> const cv::Mat* {
     ++turns;
     return &turned;

@@ -10,7 +10,6 @@
 #include <system_error>
 #include <thread>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "noticescan/barcode/Barcode.h"
@@ -21,6 +20,7 @@
 #include "noticescan/read/HeaderFirst.h"
 #include "noticescan/report/Report.h"
 #include "noticescan/util/AtomicFile.h"
+#include "noticescan/util/Leptonica.h"
 #include "noticescan/util/Sha256.h"
 
 namespace noticescan {
@@ -73,10 +73,8 @@ void writeDebugImage(const std::filesystem::path& dir, const std::string& stem, 
   std::snprintf(file, sizeof file, "-p%03d-%d-", page, step);
   std::error_code ignored;
   std::filesystem::create_directories(dir, ignored);
-  std::vector<unsigned char> png;
-  if (cv::imencode(".png", image, png)) {
-    util::writeFileAtomically(dir / (stem + file + name + ".png"), {reinterpret_cast<const char*>(png.data()), png.size()});
-  }
+  const std::string png = util::encodePng(image);
+  if (!png.empty()) util::writeFileAtomically(dir / (stem + file + name + ".png"), png);
 }
 
 /// The words as read, one per line (x y width height confidence text), beside the debug images.
@@ -166,10 +164,8 @@ PagePreview makePreview(const load::LoadedPage& loaded, int longSide) {
   const double scale = std::min(1.0, longSide / static_cast<double>(std::max(image.cols, image.rows)));
   cv::Mat small;
   cv::resize(image, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  std::vector<unsigned char> jpeg;
-  cv::imencode(".jpg", small, jpeg, {cv::IMWRITE_JPEG_QUALITY, 80});
   PagePreview preview;
-  preview.jpeg.assign(jpeg.begin(), jpeg.end());
+  preview.jpeg = util::encodeJpeg(small, 80);
   preview.width = small.cols;
   preview.height = small.rows;
   preview.sourceWidth = loaded.sourceWidth;
@@ -232,8 +228,10 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     // Header first (read/HeaderFirst.h). When the page's way up is not known for sure, its first
     // band tells: print read the right way up needs no orientation detection; otherwise the OCR
     // engine's orientation detection may turn the page, which is then read from the top.
-    read::ReadOptions readOptions{.headerFirst = options.headerFirst, .reread = options.reread,
-                                  .checkOrientation = !prepared.orientationSure};
+    read::ReadOptions readOptions;
+    readOptions.headerFirst = options.headerFirst;
+    readOptions.reread = options.reread;
+    readOptions.checkOrientation = !prepared.orientationSure;
     readOptions.turnPage = [&]() -> const cv::Mat* {
       const auto began = Clock::now();
       const auto guess = engine().detectOrientation(prepared.gray);

@@ -137,11 +137,12 @@ def main(samples, out):
     put("bomb-100000x100000.png", png_bomb(100000, 100000), "too_large")
     put("bomb-65000x65000.jpg", jpeg_bomb(65000, 65000), "too_large")
     put("bomb-200000x200000.tif", tiff_bomb(200000, 200000), "too_large")
-    # A WebP without a VP8 chunk whose byte 128 starts "DICM": OpenCV would hand it to its DICOM
-    # decoder, which aborts the process on it (found by FuzzImageLoader).
+    # A WebP without a VP8 chunk whose byte 128 starts "DICM": when images were decoded by OpenCV,
+    # it handed this to its DICOM decoder, which aborted the process (found by FuzzImageLoader).
+    # Leptonica decodes images now; the file is a damaged WebP either way.
     dicom = bytearray(b"RIFF" + struct.pack("<I", 182) + b"WEBP" + bytes(rng.randrange(256) for _ in range(178)))
     dicom[128:132] = b"DICM"
-    put("webp-reads-as-dicom.webp", bytes(dicom), "unsupported_format")
+    put("webp-reads-as-dicom.webp", bytes(dicom), "unreadable")
     put("pdf-header-only.pdf", b"%PDF-1.4\n", "unreadable")
     put("jpeg-header-only.jpg", b"\xff\xd8\xff\xe0", "unreadable")
 

@@ -1,6 +1,7 @@
 #include <cmath>
+#include <memory>
 
-#include <opencv2/imgcodecs.hpp>
+#include <libexif/exif-data.h>
 #include <opencv2/imgproc.hpp>
 
 #include "noticescan/load/Loader.h"
@@ -13,14 +14,51 @@ namespace {
 /// times this): 24 MP keeps a photographed letter page well above 300 dpi.
 constexpr std::uint64_t kFullDecodePixels = 24'000'000;
 
-cv::Mat toGrayOrBgr(cv::Mat image) {
-  if (image.depth() != CV_8U) image.convertTo(image, CV_8U, image.depth() == CV_16U ? 1.0 / 256 : 1.0);
-  if (image.channels() == 4) cv::cvtColor(image, image, cv::COLOR_BGRA2BGR);
+/// The EXIF orientation of a JPEG (1-8; 1 when there is none).
+int exifOrientation(std::string_view bytes) {
+  const std::unique_ptr<ExifData, void (*)(ExifData*)> exif(
+      exif_data_new_from_data(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned>(bytes.size())),
+      exif_data_unref);
+  if (!exif) return 1;
+  ExifEntry* entry = exif_content_get_entry(exif->ifd[EXIF_IFD_0], EXIF_TAG_ORIENTATION);
+  if (!entry || entry->format != EXIF_FORMAT_SHORT || entry->components < 1) return 1;
+  const int value = exif_get_short(entry->data, exif_data_get_byte_order(exif.get()));
+  return value >= 1 && value <= 8 ? value : 1;
+}
+
+/// Turns and mirrors a decoded image the way its EXIF orientation says it is meant to be shown.
+cv::Mat applyOrientation(cv::Mat image, int orientation) {
+  if (orientation >= 5) cv::transpose(image, image);  // 5-8 swap rows and columns
+  switch (orientation) {
+    case 2: case 6: cv::flip(image, image, 1); break;   // mirrored; 6: with the transpose, a quarter turn clockwise
+    case 3: case 7: cv::flip(image, image, -1); break;  // half turn; 7: with the transpose, the other diagonal
+    case 4: case 8: cv::flip(image, image, 0); break;   // upside down mirrored; 8: a quarter turn anticlockwise
+    default: break;                                     // 1 as stored; 5: the transpose alone
+  }
   return image;
 }
 
-/// One decoded frame: the formats OpenCV decodes (which applies the EXIF orientation of JPEGs)
-/// and HEIC photos.
+/// Decodes a JPEG (at 1/`reduction` of its size), PNG, WebP, BMP or GIF with Leptonica; empty when
+/// the data cannot be decoded. Transparent pixels are laid on white paper.
+cv::Mat decode(std::string_view bytes, Format format, int reduction) {
+  const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
+  util::PixPtr pix;
+  if (format == Format::Jpeg) {
+    l_int32 warnings = 0;
+    pix.reset(pixReadMemJpeg(data, bytes.size(), 0, reduction, &warnings, 0));
+  } else {
+    pix.reset(pixReadMem(data, bytes.size()));
+  }
+  if (!pix) return {};
+  if (pixGetDepth(pix.get()) == 32 && pixGetSpp(pix.get()) == 4) {
+    pix.reset(pixAlphaBlendUniform(pix.get(), 0xffffff00));
+    if (!pix) return {};
+  }
+  cv::Mat image = util::pixToMat(pix.get());
+  return format == Format::Jpeg ? applyOrientation(std::move(image), exifOrientation(bytes)) : image;
+}
+
+/// One decoded frame: JPEG (turned by its EXIF orientation), PNG, WebP, BMP, GIF, and HEIC photos.
 class SingleImage final : public Document {
  public:
   SingleImage(cv::Mat image, double reduction) : image_(std::move(image)), reduction_(reduction) {}
@@ -134,8 +172,7 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
   // Every image is measured from its header before it is decoded: too many pixels are refused
   // before any allocation (a 100000 x 100000 PNG is a few hundred bytes), and a very large photo
   // (24-48 MP) is decoded straight to a half or quarter size by libjpeg, which is all OCR needs.
-  int decodeFlags = cv::IMREAD_ANYCOLOR;
-  double reduction = 1;
+  int reduction = 1;
   util::quietLeptonica();
   l_int32 headerFormat = 0, width = 0, height = 0, bps = 0, spp = 0, colormap = 0;
   if (pixReadHeaderMem(reinterpret_cast<const l_uint8*>(bytes.data()), bytes.size(), &headerFormat, &width, &height,
@@ -143,36 +180,18 @@ std::unique_ptr<Document> openImage(std::string_view bytes, Format format, const
     checkPixelLimit(static_cast<std::uint64_t>(width), static_cast<std::uint64_t>(height), options);
     const auto pixels = static_cast<std::uint64_t>(width) * static_cast<std::uint64_t>(height);
     if (format == Format::Jpeg && pixels > 4 * kFullDecodePixels) {
-      decodeFlags = cv::IMREAD_REDUCED_COLOR_4;
       reduction = 4;
     } else if (format == Format::Jpeg && pixels > kFullDecodePixels) {
-      decodeFlags = cv::IMREAD_REDUCED_COLOR_2;
       reduction = 2;
     }
   }
-  // OpenCV picks its decoder by content, not by the format found here: a file its decoder for that
-  // format turns down (a WebP without a VP8 chunk) goes on to the next decoder that recognises it.
-  // Every one looks at the first bytes, which sniffFormat has fixed, except DICOM's (GDCM, "DICM"
-  // at byte 128), which aborts the process on some damaged files. No notice is a DICOM file.
-  if (bytes.size() >= 132 && bytes.substr(128, 4) == "DICM") {
-    throw LoadError(ErrorCode::UnsupportedFormat, std::string("the ") + formatName(format) +
-                                                      " image is damaged and also reads as a medical (DICOM) image");
-  }
-  cv::Mat image;
-  try {
-    const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8UC1,
-                         const_cast<char*>(bytes.data()));
-    image = cv::imdecode(buffer, decodeFlags);
-  } catch (const cv::Exception&) {
-    image.release();
-  }
+  cv::Mat image = decode(bytes, format, reduction);
   if (image.empty()) {
     throw LoadError(ErrorCode::Unreadable, std::string("the ") + formatName(format) +
                                                " image is damaged or truncated and cannot be decoded");
   }
-  image = toGrayOrBgr(std::move(image));
   checkPixelLimit(static_cast<std::uint64_t>(image.cols), static_cast<std::uint64_t>(image.rows), options);
-  return singleImageDocument(std::move(image), reduction);
+  return singleImageDocument(std::move(image), static_cast<double>(reduction));
 }
 
 std::unique_ptr<Document> singleImageDocument(cv::Mat image, double reduction) {

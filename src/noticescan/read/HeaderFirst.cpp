@@ -99,8 +99,17 @@ bool evidenceComplete(const std::vector<Word>& words, const extract::Models& mod
     if (f.type == FieldType::OnlineAccessCode) continue;
     const auto has = [&](const char* word) { return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end(); };
     if (has("reread_disputed")) return false;
-    // Read with confidence, or confirmed by a second reading of its own crop.
-    if (f.confidence < kSureFieldScore && !has("reread")) return false;
+    // Read with confidence, or confirmed by a second reading of its own crop (a second reading
+    // of a value read very poorly confirms little).
+    if (f.confidence < kSureFieldScore && !(has("reread") && f.confidence >= kRereadFieldScore)) return false;
+  }
+  // A label read poorly is a box read poorly: its value may be there unread.
+  for (const extract::LabelHit& hit : labels) {
+    const std::string& kind = hit.entry->kind;
+    if (kind != "receipt_number" && kind != "a_number" && kind != "online_account_number" && kind != "role") continue;
+    for (const Word& w : layout.words) {
+      if (w.box.intersects(hit.box) && w.confidence < kSureLabelConfidence) return false;
+    }
   }
   if (std::any_of(words.begin(), words.end(), [](const Word& w) { return w.disputed; })) return false;
   // Every identifier label alone in its box has its value, and nothing identifier-like is left

@@ -32,6 +32,10 @@ inline constexpr double kMinBandedAspect = 1.1;
 /// a clean labelled read scores about 0.9), or be confirmed by its re-read, for the band to end the
 /// reading.
 inline constexpr double kSureFieldScore = 0.8;
+/// ...or at least this score when its re-read confirmed it.
+inline constexpr double kRereadFieldScore = 0.5;
+/// Every word of an identifier or party label in the header read with at least this confidence.
+inline constexpr double kSureLabelConfidence = 0.5;
 
 /// Whether `band` holds ruled boxes: at least two long horizontal rules and two vertical ones.
 bool hasRuledBoxes(const cv::Mat& band);
@@ -43,7 +47,8 @@ std::vector<int> bandCuts(const cv::Mat& gray);
 
 /// Whether `words` (a page's top read so far, after re-reading) already hold the page's header
 /// evidence: a receipt number label and a party's label (Applicant, Petitioner, Beneficiary); the notice type, and the form type when a Case Type label is
-/// there; every identifier scoring kSureFieldScore or confirmed by its re-read, none disputed;
+/// there; every identifier scoring kSureFieldScore, or kRereadFieldScore and confirmed by its
+/// re-read, none disputed; every identifier and party label read with kSureLabelConfidence;
 /// and no span left uncertain (reread::findUncertainSpans: that includes an identifier label
 /// alone in its box with no value read).
 bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels());
