@@ -256,10 +256,6 @@ std::vector<Field> receiptsReceivedOn(const std::string& receivedDate, const std
   return fields;
 }
 
-bool hasEvidence(const Field& f, const std::string& word) {
-  return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end();
-}
-
 }  // namespace
 
 TEST(ExtractorTest, ReceiptFiscalYearIsCheckedAgainstTheReceivedDate) {

@@ -11,16 +11,13 @@ OCR time both ways (noticescan's own `timings_ms`).
 Exits 1 when any document differs in content. Values are not printed unless --show-values.
 """
 import argparse
-import json
-import os
 import pathlib
 import statistics
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from evaluate import run_scanner  # noqa: E402  one process per core, as the evaluation does
+from evaluate import add_corpus_arguments, corpus_documents, run_scanner  # noqa: E402  as the evaluation does
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 FACTS = ("notice_type", "form_type", "notice_date", "received_date", "priority_date")
 
 
@@ -36,20 +33,12 @@ def confidences(result):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", required=True, type=pathlib.Path)
-    ap.add_argument("--split", default="test", choices=["test", "train", "all"])
-    ap.add_argument("--category", action="append", help="only this category (repeatable)")
-    ap.add_argument("--scanner", default=str(ROOT / "build" / "noticescan"))
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    add_corpus_arguments(ap)
     ap.add_argument("--show-values", action="store_true", help="print the differing values (synthetic data only)")
     ap.add_argument("--out-md", type=pathlib.Path)
     args = ap.parse_args()
 
-    docs = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line.strip()]
-    if args.split != "all":
-        docs = [d for d in docs if d["split"] == args.split]
-    if args.category:
-        docs = [d for d in docs if d["category"] in args.category]
+    docs = corpus_documents(args)
 
     header = run_scanner(args.scanner, docs, args.corpus, args.jobs, [])
     full = run_scanner(args.scanner, docs, args.corpus, args.jobs, ["--full-page"])

@@ -318,19 +318,17 @@ def markdown(report):
     return "\n".join(lines) + "\n"
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_corpus_arguments(ap):
+    """The options that choose the documents and the scanner (shared with compare_reads.py)."""
     ap.add_argument("--corpus", required=True, type=pathlib.Path)
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
     ap.add_argument("--category", action="append", help="only this category (repeatable)")
     ap.add_argument("--scanner", default=str(ROOT / "build" / "noticescan"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--no-baseline", action="store_true", help="skip the tesseract + regex baseline")
-    ap.add_argument("--out-json", type=pathlib.Path)
-    ap.add_argument("--out-md", type=pathlib.Path)
-    ap.add_argument("--floors", type=pathlib.Path, help="JSON with minimum overall f1 and precision")
-    args = ap.parse_args()
 
+
+def corpus_documents(args):
+    """The truth records the options of add_corpus_arguments choose; exits when there are none."""
     docs = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line.strip()]
     if args.split != "all":
         docs = [d for d in docs if d["split"] == args.split]
@@ -338,6 +336,19 @@ def main():
         docs = [d for d in docs if d["category"] in args.category]
     if not docs:
         sys.exit(f"no documents in split {args.split!r} of {args.corpus}")
+    return docs
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_corpus_arguments(ap)
+    ap.add_argument("--no-baseline", action="store_true", help="skip the tesseract + regex baseline")
+    ap.add_argument("--out-json", type=pathlib.Path)
+    ap.add_argument("--out-md", type=pathlib.Path)
+    ap.add_argument("--floors", type=pathlib.Path, help="JSON with minimum overall f1 and precision")
+    args = ap.parse_args()
+
+    docs = corpus_documents(args)
 
     started = time.monotonic()
     outputs = run_scanner(args.scanner, docs, args.corpus, args.jobs, [])

@@ -153,10 +153,6 @@ bool misreadTwins(const std::string& a, const std::string& b) {
          std::isdigit(static_cast<unsigned char>(b[at]));
 }
 
-bool hasEvidence(const Field& f, std::string_view word) {
-  return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end();
-}
-
 void addEvidence(Field& f, std::string_view word) {
   if (!hasEvidence(f, word)) f.evidence.emplace_back(word);
 }
@@ -285,6 +281,10 @@ void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& ba
     field.confidence = known->second * 0.9;
     page.fields.push_back(std::move(field));
   }
+}
+
+bool hasEvidence(const Field& field, std::string_view word) {
+  return std::find(field.evidence.begin(), field.evidence.end(), word) != field.evidence.end();
 }
 
 PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source, const Models& models) {
@@ -466,7 +466,7 @@ double calibrationFeature(const Field& field, const std::string& name, bool lowS
   }
   if (name == "repairs") return static_cast<double>(field.repairs.size());
   if (name == "low_sharpness") return lowSharpness ? 1.0 : 0.0;
-  return std::find(field.evidence.begin(), field.evidence.end(), name) != field.evidence.end() ? 1.0 : 0.0;
+  return hasEvidence(field, name) ? 1.0 : 0.0;
 }
 
 void calibrate(std::vector<Field>& fields, const std::vector<bool>& lowSharpness, const Models& models) {

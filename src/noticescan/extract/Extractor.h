@@ -2,6 +2,7 @@
 // extract/: words (from OCR or a PDF text layer: the same type) -> fields and document facts.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "noticescan/Types.h"
@@ -20,6 +21,9 @@ struct PageExtraction {
   std::vector<Field> fields;
   DocumentFacts facts;  ///< only noticeType, formType and the dates are filled
 };
+
+/// Whether `field` carries the evidence word `word` ("label", "reread", ...).
+bool hasEvidence(const Field& field, std::string_view word);
 
 /// Finds the identifiers and facts on one page. `page` is 1-based.
 PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source,

@@ -97,11 +97,12 @@ bool evidenceComplete(const std::vector<Word>& words, const extract::Models& mod
   if (!page.facts.noticeType || (labelled("case_type") && !page.facts.formType)) return false;
   for (const Field& f : page.fields) {
     if (f.type == FieldType::OnlineAccessCode) continue;
-    const auto has = [&](const char* word) { return std::find(f.evidence.begin(), f.evidence.end(), word) != f.evidence.end(); };
-    if (has("reread_disputed")) return false;
+    if (extract::hasEvidence(f, "reread_disputed")) return false;
     // Read with confidence, or confirmed by a second reading of its own crop (a second reading
     // of a value read very poorly confirms little).
-    if (f.confidence < kSureFieldScore && !(has("reread") && f.confidence >= kRereadFieldScore)) return false;
+    if (f.confidence < kSureFieldScore && !(extract::hasEvidence(f, "reread") && f.confidence >= kRereadFieldScore)) {
+      return false;
+    }
   }
   // A label read poorly is a box read poorly: its value may be there unread.
   for (const extract::LabelHit& hit : labels) {
@@ -132,29 +133,22 @@ bool looksUpright(const std::vector<Word>& words, const extract::Models& models)
 
 std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const ReadOptions& options,
                            ReadStats* stats, const std::function<void()>& beforeBand, const extract::Models& models) {
-  const std::vector<int> cuts = options.headerFirst ? bandCuts(gray) : std::vector<int>{gray.rows};
+  // Every read starts at the top: the header band, then (when the header does not settle the
+  // page) the whole page again, so that such a page gives exactly what a full-page read gives.
+  const std::vector<int> bottoms = options.headerFirst ? bandCuts(gray) : std::vector<int>{gray.rows};
   ReadStats local;
   ReadStats& s = stats ? *stats : local;
   s = {};
-  s.bands = static_cast<int>(cuts.size());
+  s.bands = static_cast<int>(bottoms.size());
   std::vector<Word> words;
-  int top = 0;
-  for (std::size_t k = 0; k < cuts.size(); ++k) {
-    if (k > 0 && beforeBand) beforeBand();
-    // The rest of the page is not read on its own: a page whose header did not settle it is read
-    // whole again, so that it gives exactly what a full-page read gives.
-    const bool whole = k + 1 == cuts.size();
-    if (whole) {
-      top = 0;
-      words.clear();
-    }
+  for (const int bottom : bottoms) {
+    if (s.bandsRead > 0 && beforeBand) beforeBand();
     auto t = std::chrono::steady_clock::now();
-    std::vector<Word> band = engine.recognize(gray.rowRange(top, cuts[k]));
+    words = engine.recognize(gray.rowRange(0, bottom));
     s.ocrMs += msSince(t);
-    for (Word& w : band) w.box.y += top;
-    s.bandsRead = static_cast<int>(k) + 1;
-    s.readRows += static_cast<double>(cuts[k] - top) / std::max(1, gray.rows);
-    if (k == 0 && options.checkOrientation && !looksUpright(band, models)) {
+    ++s.bandsRead;
+    s.readRows += static_cast<double>(bottom) / std::max(1, gray.rows);
+    if (s.bandsRead == 1 && options.checkOrientation && !looksUpright(words, models)) {
       s.doubtfulOrientation = true;
       if (const cv::Mat* turned = options.turnPage ? options.turnPage() : nullptr) {
         // Read the turned page from the top; what was read of this one is of no use.
@@ -169,14 +163,10 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
         return turnedWords;
       }
     }
-    // Words of earlier bands enter as they were after their re-read: a span read twice is not
-    // read again (reread::findUncertainSpans).
-    words.insert(words.end(), std::make_move_iterator(band.begin()), std::make_move_iterator(band.end()));
     t = std::chrono::steady_clock::now();
     if (options.reread) words = reread::rereadUncertain(words, gray, engine, models);
     s.rereadMs += msSince(t);
-    if (whole || evidenceComplete(words, models)) break;
-    top = cuts[k];
+    if (bottom == gray.rows || evidenceComplete(words, models)) break;
   }
   return words;
 }

@@ -40,7 +40,7 @@ inline constexpr double kSureLabelConfidence = 0.5;
 /// Whether `band` holds ruled boxes: at least two long horizontal rules and two vertical ones.
 bool hasRuledBoxes(const cv::Mat& band);
 
-/// The rows where `gray` (upright page, dark text on light paper) is cut into bands: {header end,
+/// How far down `gray` (upright page, dark text on light paper) each read goes: {header end,
 /// gray.rows} when the page is tall enough (kMinBandedAspect), a blank row lies within kCutSearch
 /// of kHeaderShare and the band above it hasRuledBoxes; otherwise {gray.rows}.
 std::vector<int> bandCuts(const cv::Mat& gray);

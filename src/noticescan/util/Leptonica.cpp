@@ -70,7 +70,9 @@ cv::Mat pixToMat(PIX* pix) {
                         pixcmapHasColor(pixGetColormap(pix), &hasColor);
                         return hasColor != 0;
                       }());
-  PixPtr converted(colour ? pixConvertTo32(pix) : pixConvertTo8(pix, 0));
+  // A PIX already of the depth wanted is shared, not copied (pixConvertTo* copy it).
+  const bool ready = colour ? pixGetDepth(pix) == 32 : pixGetDepth(pix) == 8 && !pixGetColormap(pix);
+  PixPtr converted(ready ? pixClone(pix) : colour ? pixConvertTo32(pix) : pixConvertTo8(pix, 0));
   if (!converted) throw std::runtime_error(colour ? "cannot convert the image to RGB" : "cannot convert the image to gray");
   const int width = pixGetWidth(converted.get()), height = pixGetHeight(converted.get());
   const int wpl = pixGetWpl(converted.get());
@@ -90,24 +92,25 @@ cv::Mat pixToMat(PIX* pix) {
     const int fromTo[] = {0, 3, 1, 2, 2, 1, 3, 0};
     cv::mixChannels(&words, 1, &bytes, 1, fromTo, 4);
     return bytes.reshape(1, height).colRange(0, width).clone();
-  }
-  cv::Mat out(height, width, colour ? CV_8UC3 : CV_8UC1);
-  for (int y = 0; y < height; ++y) {
-    const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
-    auto* dst = out.ptr<std::uint8_t>(y);
-    for (int x = 0; x < width; ++x) {
-      if (colour) {
-        l_int32 r = 0, g = 0, b = 0;
-        extractRGBValues(line[x], &r, &g, &b);
-        dst[3 * x] = static_cast<std::uint8_t>(b);
-        dst[3 * x + 1] = static_cast<std::uint8_t>(g);
-        dst[3 * x + 2] = static_cast<std::uint8_t>(r);
-      } else {
-        dst[x] = static_cast<std::uint8_t>(GET_DATA_BYTE(line, x));
+  } else {
+    cv::Mat out(height, width, colour ? CV_8UC3 : CV_8UC1);
+    for (int y = 0; y < height; ++y) {
+      const l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+      auto* dst = out.ptr<std::uint8_t>(y);
+      for (int x = 0; x < width; ++x) {
+        if (colour) {
+          l_int32 r = 0, g = 0, b = 0;
+          extractRGBValues(line[x], &r, &g, &b);
+          dst[3 * x] = static_cast<std::uint8_t>(b);
+          dst[3 * x + 1] = static_cast<std::uint8_t>(g);
+          dst[3 * x + 2] = static_cast<std::uint8_t>(r);
+        } else {
+          dst[x] = static_cast<std::uint8_t>(GET_DATA_BYTE(line, x));
+        }
       }
     }
+    return out;
   }
-  return out;
 }
 
 }  // namespace noticescan::util
