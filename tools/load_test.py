@@ -30,14 +30,22 @@ TYPES = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".png": "image/png", "
          ".webp": "image/webp", ".heic": "image/heic"}
 
 
-def rss_mib(pid):
+def status_fields(pid):
     try:
-        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        return dict(line.split(":", 1) for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines()
+                    if ":" in line)
     except OSError:
-        pass
-    return 0.0
+        return {}
+
+
+def rss_mib(pid):
+    """Resident memory of the server and its worker processes together."""
+    total = 0.0
+    for status in pathlib.Path("/proc").glob("[0-9]*/status"):
+        fields = status_fields(status.parent.name)
+        if status.parent.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return total
 
 
 def main():
@@ -134,7 +142,7 @@ def main():
     text = (f"`tools/load_test.py`: {args.clients} clients for {args.seconds:.0f} s against `noticescan serve --jobs "
             f"{args.jobs}`, posting {len(files)} test-split corpus files in turn (every category).\n\n"
             "| served (200) | turned away (503) | failed | served per s | batch --jobs 2, same files, per s | "
-            "ratio | latency p50 / p95 s | server peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n"
+            "ratio | latency p50 / p95 s | server + workers peak RSS MiB |\n|---|---|---|---|---|---|---|---|\n"
             f"| {served} | {counts[503]} | {failed} | {rate:.3f} | {batch_rate:.3f} | {rate / batch_rate:.3f} | "
             f"{p50:.2f} / {p95:.2f} | {peak[0]:.0f} |\n")
     print(text)

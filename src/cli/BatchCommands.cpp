@@ -88,7 +88,7 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
       ->capture_default_str();
   batchApp->add_option("--jobs", batch.jobs, "Worker processes (default: one per core)")->check(CLI::Range(1, 256));
   batchApp->add_option("--timeout", batch.timeoutSeconds, "Seconds one file may take before it is stopped")
-      ->check(CLI::Range(1.0, 86400.0))
+      ->check(CLI::Range(0.1, 86400.0))
       ->capture_default_str();
   addLimitOptions(batchApp, batch.limits, true, nullptr);  // its --timeout is the hard one above
   addLogValuesFlag(batchApp);

@@ -2,20 +2,16 @@
 
 #include "ExitCodes.h"
 #include "Log.h"
+#include "ServeWorkers.h"
 #include "WebAssets.h"
 
 #include <malloc.h>
 #include <signal.h>
 
 #include <algorithm>
-#include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <iostream>
-#include <memory>
-#include <mutex>
 #include <thread>
-#include <vector>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -23,7 +19,6 @@
 #include "noticescan/Scanner.h"
 #include "noticescan/Version.h"
 #include "noticescan/load/Format.h"
-#include "noticescan/report/Report.h"
 
 namespace cli {
 namespace {
@@ -35,65 +30,22 @@ extern "C" void onStop(int) {
   if (gServer) gServer->stop();
 }
 
-/// A fixed set of scanners (each with its engine, started once); a request waits for a free one,
-/// unless `queue` requests already wait: then it is turned away.
-class ScannerPool {
- public:
-  ScannerPool(int size, int queue, const noticescan::ScanOptions& options) : queue_(queue) {
-    for (int i = 0; i < size; ++i) free_.push_back(std::make_unique<noticescan::Scanner>(options));
-  }
-  /// A scanner, or null when too many requests are waiting.
-  std::unique_ptr<noticescan::Scanner> acquire() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    if (free_.empty() && waiting_ >= queue_) return nullptr;
-    ++waiting_;
-    ready_.wait(lock, [&] { return !free_.empty(); });
-    --waiting_;
-    std::unique_ptr<noticescan::Scanner> scanner = std::move(free_.back());
-    free_.pop_back();
-    return scanner;
-  }
-  void release(std::unique_ptr<noticescan::Scanner> scanner) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      free_.push_back(std::move(scanner));
-    }
-    ready_.notify_one();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::vector<std::unique_ptr<noticescan::Scanner>> free_;
-  int waiting_ = 0;
-  int queue_;
-};
-
 void sendJson(httplib::Response& res, int status, const json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");  // answers hold the numbers: no cache keeps them
   res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 
-json errorBody(const std::string& code, const std::string& message) {
-  return {{"status", "error"}, {"error", {{"code", code}, {"message", message}}}};
+void sendJson(httplib::Response& res, const ServeAnswer& answer) {
+  res.status = answer.status;
+  res.set_header("Cache-Control", "no-store");
+  res.set_content(answer.body, "application/json");
 }
 
 bool flag(const httplib::Request& req, const char* name) {
   if (!req.has_param(name)) return false;
   const std::string v = req.get_param_value(name);
   return v.empty() || v == "1" || v == "true" || v == "yes";
-}
-
-/// The HTTP status of a scan that failed on its input.
-int statusFor(noticescan::ErrorCode code) {
-  switch (code) {
-    case noticescan::ErrorCode::UnsupportedFormat: return 415;
-    case noticescan::ErrorCode::TooLarge: return 413;
-    case noticescan::ErrorCode::Timeout: return 504;
-    case noticescan::ErrorCode::Internal: return 500;
-    default: return 422;
-  }
 }
 
 /// Long side of the page pictures returned with preview=1, in pixels: enough to see where each
@@ -121,7 +73,7 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
   serveApp->add_option("--port", serve.port, "TCP port (0: any free port, printed at start)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  serveApp->add_option("--jobs", serve.jobs, "Scans at once, one OCR engine each (default: one per core)")
+  serveApp->add_option("--jobs", serve.jobs, "Scans at once, each in its own worker process (default: one per core)")
       ->check(CLI::Range(1, 256));
   serveApp->add_option("--queue", serve.queue, "Requests that may wait for a free scanner before 503")
       ->check(CLI::Range(0, 10000))
@@ -141,18 +93,24 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
       "Example: noticescan serve --port 8080 & curl --data-binary @notice.pdf localhost:8080/v1/scan");
 }
 
+void addServeWorkerCommand(CLI::App& app, CLI::App*& workerApp) {
+  workerApp = app.add_subcommand("serve-worker", "Scans for `noticescan serve` in a process of its own");
+  workerApp->group("");  // not in --help: only the server starts it
+}
+
 int runServe(const ServeCommand& cmd) {
   const int jobs = cmd.jobs > 0 ? cmd.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // glibc gives each thread that allocates its own arena and keeps what was freed in it: with a
-  // thread per connection and scans of 12 MP photos, the server grew past 1 GiB under load
-  // (tools/load_test.py: 1118 MiB). One arena per scanner and two more: 540 MiB, same throughput.
+  // glibc gives each thread that allocates its own arena and keeps what was freed in it; the
+  // uploads are held by a thread per connection here (the scans are in the workers).
   ::mallopt(M_ARENA_MAX, jobs + 2);
+  // A worker lost while its job is written to must give an error, not end the server.
+  ::signal(SIGPIPE, SIG_IGN);
   noticescan::ScanOptions options;
   options.tessdataDir = cmd.tessdata;
   options.language = cmd.language;
   applyLimits(cmd.limits, options);
   options.maxInputBytes = static_cast<std::uint64_t>(cmd.maxBodyMiB) << 20;
-  ScannerPool pool(jobs, cmd.queue, options);
+  ServeWorkers workers(jobs, cmd.queue, options);
 
   httplib::Server server;
   // Connections beyond the scanners wait in the pool's queue; a few more threads answer
@@ -221,26 +179,19 @@ int runServe(const ServeCommand& cmd) {
                                                   "combined with redact"));
       return;
     }
-    std::unique_ptr<noticescan::Scanner> scanner = pool.acquire();
-    if (!scanner) {
+    ServeJob job;
+    job.bytes = *body;
+    job.name = name;
+    job.includeAccessCode = flag(req, "include_access_code");
+    job.previewLongSide = preview ? kPreviewLongSide : 0;
+    job.redact = redact;
+    const std::optional<ServeAnswer> answer = workers.scan(job);
+    if (!answer) {
       res.set_header("Retry-After", "5");
       sendJson(res, 503, errorBody("busy", "every scanner is busy and the queue is full: try again shortly"));
       return;
     }
-    scanner->setIncludeAccessCode(flag(req, "include_access_code"));
-    scanner->setPreviewLongSide(preview ? kPreviewLongSide : 0);
-    noticescan::ScanResult result;
-    try {
-      result = scanner->scanBytes(*body, name);
-    } catch (const std::exception& e) {
-      pool.release(std::move(scanner));
-      sendJson(res, 500, errorBody("internal", e.what()));
-      return;
-    }
-    pool.release(std::move(scanner));
-    noticescan::report::ReportOptions reportOptions;
-    reportOptions.redact = redact;
-    sendJson(res, result.ok() ? 200 : statusFor(result.error->code), noticescan::report::toJson(result, reportOptions));
+    sendJson(res, *answer);
   });
 
   const int port = cmd.port == 0 ? server.bind_to_any_port(cmd.bind) : (server.bind_to_port(cmd.bind, cmd.port) ? cmd.port : -1);

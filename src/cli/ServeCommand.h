@@ -24,5 +24,7 @@ struct ServeCommand {
 
 void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp);
 int runServe(const ServeCommand& cmd);
+/// The hidden `serve-worker` subcommand the server starts its worker processes with (ServeWorkers.h).
+void addServeWorkerCommand(CLI::App& app, CLI::App*& workerApp);
 
 }  // namespace cli

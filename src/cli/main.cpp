@@ -16,6 +16,7 @@
 #include "Limits.h"
 #include "Log.h"
 #include "ServeCommand.h"
+#include "ServeWorkers.h"
 #include "noticescan/Scanner.h"
 #include "noticescan/batch/Store.h"
 #include "noticescan/Version.h"
@@ -154,6 +155,8 @@ int main(int argc, char** argv) {
   cli::ServeCommand serve;
   CLI::App* serveApp = nullptr;
   cli::addServeCommand(app, serve, serveApp);
+  CLI::App* serveWorkerApp = nullptr;
+  cli::addServeWorkerCommand(app, serveWorkerApp);
   app.footer(
       "\nExit codes: 0 all files scanned (finding nothing is still 0), 1 usage error, 2 at least one\n"
       "input failed (its JSON has status \"error\"), 3 missing dependency or model, 4 internal error.\n"
@@ -172,6 +175,7 @@ int main(int argc, char** argv) {
     if (*exportApp) return cli::runExport(exportCmd);
     if (*mergeApp) return cli::runMerge(merge);
     if (*serveApp) return cli::runServe(serve);
+    if (*serveWorkerApp) return cli::runServeWorker();
   } catch (const noticescan::batch::StoreError& e) {
     std::cerr << "noticescan: " << forLog(e.what()) << "\n";
     return kExitUsage;

@@ -104,6 +104,11 @@ class Scanner {
   /// Scans bytes already in memory (e.g. stdin or an upload).
   ScanResult scanBytes(std::string_view bytes, std::string displayName);
 
+  /// Creates the OCR engine now instead of on the first page that needs it, so that a server
+  /// finds a missing language before its first request and answers that one at full speed.
+  /// Throws DependencyError when the engine cannot be created.
+  void prepare() { engine(); }
+
   const ScanOptions& options() const { return options_; }
   /// Changes ScanOptions::pageThreads for the next scans.
   void setPageThreads(int threads) { options_.pageThreads = threads; }

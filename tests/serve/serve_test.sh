@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `noticescan serve` with a real HTTP client (curl) on a free loopback port: the endpoints, the
 # error answers (415, 422, 413, 504 past --timeout), concurrent requests beyond capacity (503 with
-# Retry-After), a log
-# without identifier values, and a clean stop on SIGTERM. Every answer is checked against
+# Retry-After), a log without identifier values, a clean stop on SIGTERM, and a worker process
+# that crashes or stops answering mid-scan costing its request and not the server. Every answer is checked against
 # docs/openapi.json (tools/check_api.py).
 # Usage: serve_test.sh NOTICESCAN SAMPLES_DIR
 set -euo pipefail
@@ -33,6 +33,11 @@ start_server() {
   done
   url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log") || fail "the server ($*) did not start"
 }
+# A language that is not installed stops the server at start (exit 3), not at its first request.
+code=0
+timeout 60 "$cli" serve --port 0 --lang zzz 2>"$work/server.log" || code=$?
+[ "$code" = 3 ] || fail "serve with a missing language should exit 3, exited $code"
+grep -q "cannot load the 'zzz' language" "$work/server.log" || fail "no message for the missing language"
 start_server --jobs 2 --queue 2 --max-body-mib 1
 
 # The status code of a request; its body is left in $work/body.
@@ -148,4 +153,55 @@ kill -TERM "$server"
 wait "$server" || fail "the server with --timeout did not exit cleanly"
 server=""
 
-echo "serve: endpoints, errors, timeout, concurrency, log and stop all hold ($ok served, $busy told to retry)"
+
+# Scans run in worker processes (children of the server). One that crashes while it holds a
+# request (a decoder fault, here a SIGSEGV sent while it is held stopped, so the request is surely
+# in its hands) costs that request a 500, not the server, and a new worker takes the next one.
+# The processes whose parent is $1 (from /proc: procps may not be installed).
+children_of() { grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3 || true; }
+start_server --jobs 1 --queue 1 --timeout 5
+worker=$(children_of "$server")
+[ -n "$worker" ] || fail "no worker process under the server"
+[ "$(echo "$worker" | wc -l)" = 1 ] || fail "--jobs 1 started $(echo "$worker" | wc -l) workers"
+kill -STOP "$worker"
+post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan" > "$work/code" &
+client=$!
+sleep 0.5
+kill -SEGV "$worker"
+kill -CONT "$worker"
+wait "$client"
+[ "$(cat "$work/code")" = 500 ] || fail "a request whose worker crashed should be 500, was $(cat "$work/code")"
+api POST /v1/scan 500
+python3 - "$work/body" <<'PY' || fail "the 500 does not say the scanner crashed"
+import json, sys
+error = json.load(open(sys.argv[1]))["error"]
+assert error["code"] == "internal" and "signal 11" in error["message"], error
+PY
+kill -0 "$server" || fail "the server died with its worker"
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan")" = 200 ] ||
+  fail "the request after a crash was not scanned"
+python3 - "$work/cli.json" "$work/body" <<'PY' || fail "the request after a crash gave other fields"
+import json, sys
+fields = lambda path: [(f["type"], f["value"]) for f in json.load(open(path))["fields"]]
+assert fields(sys.argv[1]) == fields(sys.argv[2])
+PY
+replacement=$(children_of "$server")
+[ -n "$replacement" ] || fail "no worker after the crash"
+[ "$replacement" != "$worker" ] || fail "the crashed worker is still listed"
+# A worker that stops answering (held stopped: stuck where the in-process limit cannot reach) is
+# killed once the hard limit (--timeout 5 plus a grace of 2.5 s) has passed, and answered 504.
+kill -STOP "$replacement"
+began=$(date +%s.%N)
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan")" = 504 ] ||
+  fail "a request whose worker hangs should be 504 with --timeout"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["error"]["code"] == "timeout"' "$work/body" || fail "504 body"
+api POST /v1/scan 504
+python3 -c 'import sys; assert float(sys.argv[2]) - float(sys.argv[1]) < 20' "$began" "$(date +%s.%N)" ||
+  fail "the hung worker was not stopped in time"
+! kill -0 "$replacement" 2>/dev/null || fail "the hung worker was left running"
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan")" = 200 ] ||
+  fail "the request after a hang was not scanned"
+kill -TERM "$server"
+wait "$server" || fail "the server exited badly after its workers were replaced"
+server=""
+echo "serve: endpoints, errors, timeout, concurrency, log, stop and lost workers all hold ($ok served, $busy told to retry)"

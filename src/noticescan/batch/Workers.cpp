@@ -11,51 +11,13 @@
 #include <cstring>
 #include <optional>
 
+#include "noticescan/batch/WorkerProcess.h"
 #include "noticescan/report/Report.h"
 
 namespace noticescan::batch {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/// Frames on the pipes: a 4-byte little-endian length, then that many bytes.
-bool writeAll(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::write(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-bool readAll(int fd, char* data, std::size_t size) {
-  while (size > 0) {
-    const ssize_t n = ::read(fd, data, size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data += n;
-    size -= static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-bool writeFrame(int fd, const std::string& payload) {
-  const auto size = static_cast<std::uint32_t>(payload.size());
-  const char header[4] = {static_cast<char>(size & 0xff), static_cast<char>((size >> 8) & 0xff),
-                          static_cast<char>((size >> 16) & 0xff), static_cast<char>((size >> 24) & 0xff)};
-  return writeAll(fd, header, 4) && writeAll(fd, payload.data(), payload.size());
-}
-
-std::optional<std::string> readFrame(int fd) {
-  unsigned char header[4];
-  if (!readAll(fd, reinterpret_cast<char*>(header), 4)) return std::nullopt;
-  const std::uint32_t size = header[0] | (header[1] << 8) | (header[2] << 16) | (static_cast<std::uint32_t>(header[3]) << 24);
-  std::string payload(size, '\0');
-  if (!readAll(fd, payload.data(), size)) return std::nullopt;
-  return payload;
-}
 
 /// A worker's answer when it cannot work at all: the message follows this marker.
 constexpr const char* kDependencyMarker = "\x01" "dependency:";
@@ -139,26 +101,15 @@ class Pool {
   void stop(Worker& w, bool force) {
     if (w.pid < 0) return;
     if (force) ::kill(w.pid, SIGKILL);
-    ::close(w.toChild);
-    ::close(w.fromChild);
-    int status = 0;
-    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    w = Worker{};
+    describeExit(w);
   }
 
   std::string describeExit(Worker& w) {
-    int status = 0;
     ::close(w.toChild);
     ::close(w.fromChild);
-    while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
-    }
+    const pid_t pid = w.pid;
     w = Worker{};
-    if (WIFSIGNALED(status)) {
-      return std::string("the scanner crashed on this file (signal ") + std::to_string(WTERMSIG(status)) + ", " +
-             ::strsignal(WTERMSIG(status)) + ")";
-    }
-    return "the scanner stopped on this file (exit status " + std::to_string(WEXITSTATUS(status)) + ")";
+    return "the scanner " + reap(pid) + " on this file";
   }
 
  private:
