@@ -8,9 +8,9 @@ packages=(
   build-essential cmake pkg-config ca-certificates
   # OCR
   libtesseract-dev libleptonica-dev tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd
-  # images, PDFs and barcodes (libheif: HEIC photos from iPhones; libexif: which way up a JPEG
-  # photo is; libzxing: the receipt barcode)
-  libopencv-dev libpoppler-cpp-dev libheif-dev libzxing-dev libexif-dev
+  # images, PDFs and barcodes (libjpeg: JPEGs decoded straight to gray or BGR; libheif: HEIC
+  # photos from iPhones; libexif: which way up a JPEG photo is; libzxing: the receipt barcode)
+  libopencv-dev libpoppler-cpp-dev libjpeg-dev libheif-dev libzxing-dev libexif-dev
   # JSON, CLI, hashing, the batch store, the HTTP service (and curl, which its tests use)
   nlohmann-json3-dev libcli11-dev libssl-dev libsqlite3-dev libcpp-httplib-dev curl
   # tests and sample generation: GoogleTest, cairo with real fonts, qpdf (encrypted PDFs),

@@ -1,0 +1,82 @@
+// The image loader's JPEG path (libjpeg straight into OpenCV's layout): channel order, gray stays
+// gray, large photos decoded at a reduced size with their source size kept, and damaged data
+// answered as an input problem.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "noticescan/load/Loader.h"
+
+namespace noticescan::load {
+namespace {
+
+std::string encode(const cv::Mat& image, const char* ext = ".jpg") {
+  std::vector<unsigned char> bytes;
+  cv::imencode(ext, image, bytes, {cv::IMWRITE_JPEG_QUALITY, 95});
+  return {bytes.begin(), bytes.end()};
+}
+
+LoadedPage loadOnly(const std::string& bytes) {
+  const std::unique_ptr<Document> doc = openImage(bytes, Format::Jpeg, ScanOptions{});
+  EXPECT_EQ(doc->pageCount(), 1);
+  return doc->page(0);
+}
+
+TEST(ImageLoaderTest, ColourJpegComesOutAsBgrInOpenCvOrder) {
+  cv::Mat image(64, 128, CV_8UC3, cv::Scalar(0, 0, 255));                         // red (BGR)
+  image(cv::Rect(64, 0, 64, 64)).setTo(cv::Scalar(255, 0, 0));                    // blue
+  const LoadedPage page = loadOnly(encode(image));
+  ASSERT_EQ(page.image.type(), CV_8UC3);
+  ASSERT_EQ(page.image.size(), image.size());
+  const cv::Vec3b red = page.image.at<cv::Vec3b>(32, 16), blue = page.image.at<cv::Vec3b>(32, 112);
+  EXPECT_GT(red[2], 230);
+  EXPECT_LT(red[0], 25);
+  EXPECT_GT(blue[0], 230);
+  EXPECT_LT(blue[2], 25);
+}
+
+TEST(ImageLoaderTest, GrayJpegStaysGrayAndMatchesOpenCvsDecoder) {
+  cv::Mat image(300, 400, CV_8UC1, cv::Scalar(235));
+  cv::putText(image, "IOE0912345678", cv::Point(10, 150), cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(20), 2);
+  const std::string bytes = encode(image);
+  const LoadedPage page = loadOnly(bytes);
+  ASSERT_EQ(page.image.type(), CV_8UC1);
+  const cv::Mat reference = cv::imdecode(std::vector<unsigned char>(bytes.begin(), bytes.end()), cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(reference.type(), CV_8UC1);
+  EXPECT_LE(cv::norm(page.image, reference, cv::NORM_INF), 1.0);
+  EXPECT_EQ(page.sourceWidth, 400);
+  EXPECT_EQ(page.sourceHeight, 300);
+}
+
+TEST(ImageLoaderTest, LargePhotoIsDecodedSmallerButKeepsItsSourceSize) {
+  // 25 MP: above the full-decode limit, so libjpeg decodes it at half size.
+  cv::Mat image(4100, 6100, CV_8UC3, cv::Scalar(200, 210, 220));
+  cv::rectangle(image, cv::Rect(1000, 1000, 2000, 1000), cv::Scalar(30, 30, 30), cv::FILLED);
+  const LoadedPage page = loadOnly(encode(image));
+  EXPECT_EQ(page.image.cols, 3050);
+  EXPECT_EQ(page.image.rows, 2050);
+  EXPECT_EQ(page.sourceWidth, 6100);
+  EXPECT_EQ(page.sourceHeight, 4100);
+  // The dark box maps back to where it is in the file.
+  const cv::Point2d centre = {page.toSource(0, 0) * 1000, page.toSource(1, 1) * 750};
+  EXPECT_NEAR(centre.x, 2000, 4);
+  EXPECT_NEAR(centre.y, 1500, 4);
+  EXPECT_LT(page.image.at<cv::Vec3b>(750, 1000)[0], 60);
+}
+
+TEST(ImageLoaderTest, DamagedJpegDataIsAnInputProblemNotACrash) {
+  cv::Mat image(200, 200, CV_8UC3, cv::Scalar(90, 160, 30));
+  std::string bytes = encode(image);
+  // Keep the headers and the end marker; scramble the entropy-coded data in between.
+  for (std::size_t i = bytes.size() / 2; i + 2 < bytes.size(); i += 7) bytes[i] = static_cast<char>(0xFF);
+  try {
+    const LoadedPage page = loadOnly(bytes);
+    EXPECT_FALSE(page.image.empty());  // libjpeg may still decode what it can, with warnings
+  } catch (const LoadError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::Unreadable);
+  }
+}
+
+}  // namespace
+}  // namespace noticescan::load
