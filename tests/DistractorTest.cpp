@@ -93,3 +93,17 @@ TEST(DistractorTest, DistractorsInProseNextToARealNumberLeaveOnlyTheNumber) {
   ASSERT_EQ(fields.size(), 1u) << describe(fields);
   EXPECT_EQ(fields[0].value, "IOE0912345678");
 }
+
+TEST(DistractorTest, ATelephoneNumberReadShortIsNotAnANumberEvenNearItsLabel) {
+  // A fax's "TTY 1-800-767-1833" read as "(MTY 800-767-188." has an A-number's 3-3-3 grouping,
+  // and an A-Number box above it; the USCIS numbers' first six digits give it away, read clean or
+  // with letters for digits.
+  for (const char* tty : {"(MTY 800-767-188.", "TTY 1-800-767-183", "(MTY 8OO-767-188", "call 800-375-528"}) {
+    const auto fields = fieldsOf({{0, 0, "A-Number"}, {0, 30, tty}});
+    EXPECT_TRUE(fields.empty()) << tty << ": " << describe(fields);
+  }
+  // A real A-number under the same label is still read, grouped the same way.
+  const auto real = fieldsOf({{0, 0, "A-Number"}, {0, 30, "080-767-188"}});
+  ASSERT_EQ(real.size(), 1u) << describe(real);
+  EXPECT_EQ(real[0].value, "A080767188");
+}

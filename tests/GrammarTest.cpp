@@ -61,6 +61,17 @@ TEST(GrammarTest, KnownPrefixMayNeedTwoLetterRepairs) {
   EXPECT_TRUE(values("1050921376770", FieldType::ReceiptNumber).empty());
 }
 
+TEST(GrammarTest, ABracketOrParenthesisInAPrefixIsTheIItWasPrintedAs) {
+  // Faxes and scans next to a table rule give IOE as "[OE" or "(OE": one upright stroke.
+  for (const char* text : {"[OE0980658865.", "(OE0929823720", "Receipt: [OE0980658865"}) {
+    ASSERT_EQ(values(text, FieldType::ReceiptNumber), V{text[0] == '(' ? "IOE0929823720" : "IOE0980658865"}) << text;
+  }
+  EXPECT_EQ(findCandidates("[OE0980658865").front().normalised.repairs, (std::vector<std::string>{"[->I at 0"}));
+  // A bracket is no letter of its own: prose in brackets stays prose.
+  EXPECT_TRUE(values("(see 0980658865)", FieldType::ReceiptNumber).empty());
+  EXPECT_TRUE(values("[(( 0980658865", FieldType::ReceiptNumber).empty());
+}
+
 TEST(GrammarTest, ReceiptDropsTableRuleGluedInFront) {
   for (const char* text : {"1IOE0912345678", "|IOE0912345678"}) {
     const auto candidates = findCandidates(text);

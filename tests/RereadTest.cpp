@@ -94,6 +94,21 @@ TEST(RereadTest, AgreeingReadingsReplaceAMisreadValue) {
   EXPECT_EQ(receipt->label, "Receipt Number");
 }
 
+TEST(RereadTest, ReadingsOfTheTypeTheLabelAnnouncesOutvoteOthers) {
+  // A fax's IOE0911638009 under its Receipt Number label: read "10E0911638009" (two letters taken
+  // for digits, repairable) and twice "100911638009" (the E lost), which parses as a 12-digit
+  // account number. Only the receipt reading is what the label announces.
+  ScriptedEngine engine({"100911638009", "100911638009", "10E0911638009"});
+  const std::vector<Word> first = receiptBox("10E0911638009", 0.7);
+  const auto spans = reread::findUncertainSpans(first);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(spans[0].labelKind, "receipt_number");
+  const auto page = extract::extractPage(reread::rereadUncertain(first, kPage, engine), 1, TextSource::Ocr);
+  ASSERT_EQ(page.fields.size(), 1u);
+  EXPECT_EQ(page.fields[0].type, FieldType::ReceiptNumber);
+  EXPECT_EQ(page.fields[0].value, "IOE0911638009");
+}
+
 TEST(RereadTest, DisagreeingReadingsKeepTheFirstReadingWithLessTrust) {
   const std::vector<Word> first = receiptBox("LIN-28-912-43388", 0.5);
   const auto before = extract::extractPage(first, 1, TextSource::Ocr);

@@ -21,14 +21,29 @@ constexpr double kTwinConflictFactor = 0.9;
 /// A role label this many line heights from an A-number still gives it its role.
 constexpr double kMaxRoleDistance = 12.0;
 
-bool labelFits(FieldType type, const std::string& kind) {
-  switch (type) {
-    case FieldType::ReceiptNumber: return kind == "receipt_number";
-    case FieldType::ANumber: return kind == "a_number" || kind == "role";
-    case FieldType::OnlineAccountNumber: return kind == "online_account_number";
-    case FieldType::OnlineAccessCode: return kind == "online_access_code";
+/// How many leading digits of a telephone number on the notice (area code and exchange) make a
+/// bare run of digits that number.
+constexpr std::size_t kTelephonePrefixDigits = 6;
+
+/// Whether the digits of `text` begin like one of the notice's telephone numbers (after an
+/// optional leading 1), whatever the rest was read as.
+bool digitsStartLikeTelephone(std::string_view text, const Models& models) {
+  std::string digits;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  for (const std::string& number : models.distractorNumbers) {
+    const std::string_view head = std::string_view(number).substr(0, kTelephonePrefixDigits);
+    if (head.size() < kTelephonePrefixDigits) continue;
+    if (digits.starts_with(head) || (digits.starts_with('1') && digits.substr(1).starts_with(head))) return true;
   }
   return false;
+}
+
+/// A bare-digit candidate that is one of the notice's telephone numbers, as printed (its digits)
+/// or as repaired ("8OO-767-188": the value's digits).
+bool startsLikeTelephone(const Candidate& c, const Models& models) {
+  return digitsStartLikeTelephone(c.raw, models) || digitsStartLikeTelephone(c.normalised.value, models);
 }
 
 /// A label that says the value beside it is something other than the three identifiers.
@@ -241,6 +256,17 @@ constexpr std::size_t kMaxBarcodeCorrections = 3;
 
 }  // namespace
 
+bool labelFits(FieldType type, const std::string& kind) {
+  switch (type) {
+    case FieldType::ReceiptNumber: return kind == "receipt_number";
+    case FieldType::ANumber: return kind == "a_number" || kind == "role";
+    case FieldType::OnlineAccountNumber: return kind == "online_account_number";
+    case FieldType::OnlineAccessCode: return kind == "online_access_code";
+  }
+  return false;
+}
+
+
 void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& barcodes, int pageNumber,
                    const Models& models) {
   for (const barcode::Barcode& code : barcodes) {
@@ -357,11 +383,11 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
           field.evidence.push_back("a_prefix");
           break;
         case CandidateShape::BareDigits9:
-          if (!labelled || nearestFit.hit->entry->kind != "a_number") continue;
+          if (!labelled || nearestFit.hit->entry->kind != "a_number" || startsLikeTelephone(c, models)) continue;
           prior = 0.9;
           break;
         case CandidateShape::BareDigits12:
-          if (!labelled) continue;
+          if (!labelled || startsLikeTelephone(c, models)) continue;
           prior = 0.93;
           break;
       }

@@ -25,6 +25,10 @@ struct PageExtraction {
 /// Whether `field` carries the evidence word `word` ("label", "reread", ...).
 bool hasEvidence(const Field& field, std::string_view word);
 
+/// Whether a label of lexicon kind `kind` (models/labels.json: "receipt_number", "role", ...)
+/// announces a value of `type`.
+bool labelFits(FieldType type, const std::string& kind);
+
 /// Finds the identifiers and facts on one page. `page` is 1-based.
 PageExtraction extractPage(const std::vector<Word>& words, int page, TextSource source,
                            const Models& models = defaultModels());

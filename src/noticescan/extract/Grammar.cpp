@@ -26,7 +26,7 @@ char digitFor(char c) {
 char letterFor(char c) {
   switch (c) {
     case '0': return 'O';
-    case '1': case 'l': case '|': case '!': return 'I';
+    case '1': case 'l': case '|': case '!': case '[': case '(': return 'I';  // one upright stroke
     case '2': return 'Z';
     case '4': return 'A';
     case '5': case '$': return 'S';
@@ -69,7 +69,7 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 
 const std::regex& receiptPattern() {
   static const std::regex re(
-      "(?:^|[^A-Za-z0-9$])([|!1lI]?)([A-Za-z0-9|!$]{3})[ \\-]?(\\*?)[ \\-]?(" NS_D "{2}[ \\-]?" NS_D
+      "(?:^|[^A-Za-z0-9$\\[(])([|!1lI]?)([A-Za-z0-9|!$\\[(]{3})[ \\-]?(\\*?)[ \\-]?(" NS_D "{2}[ \\-]?" NS_D
       "{3}[ \\-]?" NS_D "{5})(?![A-Za-z0-9])");
   return re;
 }

@@ -45,6 +45,13 @@ Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, s
     }
     models.labels.push_back(std::move(entry));
   }
+  for (const auto& number : labels.value("distractor_numbers", nlohmann::json::array())) {
+    std::string digits;
+    for (const char c : number.get<std::string>()) {
+      if (c >= '0' && c <= '9') digits += c;
+    }
+    models.distractorNumbers.push_back(std::move(digits));
+  }
 
   const auto forms = nlohmann::json::parse(formsJson);
   for (const auto& f : forms.at("forms")) models.forms[f.at("form")] = {f.at("title"), f.at("kind")};

@@ -33,6 +33,8 @@ struct Models {
   double unknownPrefixPrior = 0.35;
   std::vector<LabelEntry> labels;
   std::map<std::string, FormEntry> forms;      ///< "I-130" -> entry
+  /// Telephone numbers printed on notices, digits only (labels.json "distractor_numbers").
+  std::vector<std::string> distractorNumbers;
   Calibration calibration;                     ///< identity when empty
 };
 

@@ -25,11 +25,15 @@ constexpr double kMaxLabelDistance = 6.0;
 constexpr double kOverturnableBelow = 0.85;
 /// A span whose readings agree on nothing keeps its first reading at this share of its confidence.
 constexpr double kDisputedFactor = 0.6;
+/// A re-reading whose type is not the one its span's label announces votes with this weight.
+constexpr double kOffLabelFactor = 0.25;
 /// Re-read crops are scaled so the text is about this tall: Tesseract's line recogniser reads
 /// capitals and digits of 25-40 px best.
 constexpr double kTextHeights[] = {32.0, 24.0};
-/// What identifiers are printed with; anything else in a re-read is a misreading.
-constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#*";
+/// What identifiers are printed with; anything else in a re-read is a misreading. The space is
+/// one of them: without it Tesseract cannot end a word, reads "A000 427 676" as one word and gives
+/// it confidence 0, and such a reading has no say in the vote.
+constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#* ";
 
 bool isBlank(const Word& w) {
   return std::all_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isspace(c); });
@@ -189,11 +193,13 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
       // Labelled: an identifier label governs the span and no closer label says it is something
       // else (a telephone, an NVC case).
       double identifierLabel = kMaxLabelDistance + 1, otherLabel = identifierLabel;
+      std::string labelKind;
       for (const extract::LabelHit& label : labels) {
         const std::string& kind = label.entry->kind;
         const auto d = extract::labelDistance(layout, label, static_cast<int>(s), begin, box);
         if (!d) continue;
-        if (kind == "receipt_number" || kind == "a_number" || kind == "role" || kind == "online_account_number") {
+        if (isIdentifierLabel(kind) || kind == "role") {
+          if (*d < identifierLabel) labelKind = kind;
           identifierLabel = std::min(identifierLabel, *d);
         } else if (kind == "distractor" || kind == "online_access_code") {
           otherLabel = std::min(otherLabel, *d);
@@ -210,6 +216,7 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
       Span span;
       span.box = box;
       span.labelled = labelled || field != first.fields.end();
+      if (labelled) span.labelKind = labelKind;
       for (std::size_t i = begin; i < stop; ++i) {
         const int slot = segment.charWord[i];
         if (slot < 0) continue;
@@ -268,6 +275,7 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
     Span span;
     span.box = below;
     span.labelled = true;
+    span.labelKind = label.entry->kind;
     span.textHeight = textHeight;
     spans.push_back(std::move(span));
   }
@@ -297,7 +305,11 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     auto vote = [&](const std::optional<extract::Candidate>& c,
                     double confidence) -> std::optional<std::pair<FieldType, std::string>> {
       if (!c) return std::nullopt;
-      const double weight = confidence * std::pow(extract::kRepairFactor, static_cast<double>(c->normalised.repairs.size()));
+      // Under a Receipt Number label, "10E0911638009" (IOE... with two letters misread) is the
+      // reading to trust, not "100911638009" (the E lost), which parses as an account number.
+      const double labelFactor = span.labelKind.empty() || extract::labelFits(c->type, span.labelKind) ? 1.0 : kOffLabelFactor;
+      const double weight = labelFactor * confidence *
+                            std::pow(extract::kRepairFactor, static_cast<double>(c->normalised.repairs.size()));
       const auto key = std::make_pair(c->type, c->normalised.value);
       Ballot& b = ballots[key];
       b.weight += weight;
@@ -333,6 +345,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
         confidence = std::min(confidence, w.confidence);
       }
       if (stats) ++stats->readings;
+      if (std::getenv("NS_DBG")) fprintf(stderr, "reread [%s] first=[%s %.2f] -> [%s %.2f] %dx%d\n", span.labelKind.c_str(), first.c_str(), firstConfidence, text.c_str(), confidence, image.cols, image.rows);
       const auto key = vote(bestCandidate(text, models), text.empty() ? 0.0 : confidence);
       // Two fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == 2) break;

@@ -33,6 +33,9 @@ struct Span {
   Rect box;
   std::vector<int> words;  ///< indices into the word list given to findUncertainSpans
   bool labelled = false;   ///< sits where an identifier label puts its value
+  /// The lexicon kind of the identifier label that governs the span ("receipt_number", "role",
+  /// ...); empty when none does. Readings of another type get little say in the vote.
+  std::string labelKind;
   std::string before;      ///< text of the first word that lies before the span
   std::string after;       ///< text of the last word that lies after the span
   /// The height of the text expected in the box; 0: the box's own height. Set for empty slots.
