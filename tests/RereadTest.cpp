@@ -109,6 +109,18 @@ TEST(RereadTest, ReadingsOfTheTypeTheLabelAnnouncesOutvoteOthers) {
   EXPECT_EQ(page.fields[0].value, "IOE0911638009");
 }
 
+TEST(RereadTest, TheReadingThatKeptTheANumbersOwnAIsTheOnePutBack) {
+  // A fax's "Applicant A# 065-059-387" read as "AN 065-059-387": no A-number shape, and a role
+  // label alone does not make bare digits an A-number. The re-readings find the "A" again.
+  ScriptedEngine engine({"A 065-059-387", "A 065-059-387", "AW 065-089-387"});
+  const std::vector<Word> first = layOut({{100, 100, "Applicant"}, {100, 130, "AN 065-059-387", 0.5}});
+  EXPECT_TRUE(extract::extractPage(first, 1, TextSource::Ocr).fields.empty());
+  const auto page = extract::extractPage(reread::rereadUncertain(first, kPage, engine), 1, TextSource::Ocr);
+  ASSERT_EQ(page.fields.size(), 1u);
+  EXPECT_EQ(page.fields[0].value, "A065059387");
+  EXPECT_EQ(page.fields[0].role, "applicant");
+}
+
 TEST(RereadTest, DisagreeingReadingsKeepTheFirstReadingWithLessTrust) {
   const std::vector<Word> first = receiptBox("LIN-28-912-43388", 0.5);
   const auto before = extract::extractPage(first, 1, TextSource::Ocr);

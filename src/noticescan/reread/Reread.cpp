@@ -120,6 +120,7 @@ struct Ballot {
   double confidenceSum = 0;
   std::string raw;  ///< the reading with the fewest repairs
   std::size_t rawRepairs = 0;
+  bool rawPrefixed = false;  ///< `raw` is an A-number with its "A"
 };
 
 /// Replaces the words of `span` with `text` spread over their united box (an empty slot's box when
@@ -315,9 +316,14 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       b.weight += weight;
       b.count += 1;
       b.confidenceSum += confidence;
-      if (b.raw.empty() || c->normalised.repairs.size() < b.rawRepairs) {
+      // The words put back are the reading with the fewest repairs; of two alike, the one that
+      // kept an A-number's own "A" ("A 065-059-387", not "065-059-387"), which needs no label.
+      const bool prefixed = c->shape == extract::CandidateShape::APrefixed;
+      if (b.raw.empty() || c->normalised.repairs.size() < b.rawRepairs ||
+          (c->normalised.repairs.size() == b.rawRepairs && prefixed && !b.rawPrefixed)) {
         b.raw = c->raw;
         b.rawRepairs = c->normalised.repairs.size();
+        b.rawPrefixed = prefixed;
       }
       total += weight;
       return key;
@@ -345,7 +351,6 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
         confidence = std::min(confidence, w.confidence);
       }
       if (stats) ++stats->readings;
-      if (std::getenv("NS_DBG")) fprintf(stderr, "reread [%s] first=[%s %.2f] -> [%s %.2f] %dx%d\n", span.labelKind.c_str(), first.c_str(), firstConfidence, text.c_str(), confidence, image.cols, image.rows);
       const auto key = vote(bestCandidate(text, models), text.empty() ? 0.0 : confidence);
       // Two fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == 2) break;
