@@ -81,6 +81,20 @@ TEST(HeaderFirstTest, ACompleteHeaderSettlesThePage) {
   EXPECT_TRUE(read::evidenceComplete(completeHeader()));
 }
 
+TEST(HeaderFirstTest, AnIdentifierBoxLeftBlankOnTheFormDoesNotHoldThePageOpen) {
+  // An online account box with its label and nothing under it: OCR may have missed the value,
+  // unless the page shows the box empty.
+  std::vector<Word> words = completeHeader();
+  const std::vector<Word> box = layOut({{310, 250, "Online Account Number"}});
+  words.insert(words.end(), box.begin(), box.end());
+  EXPECT_FALSE(read::evidenceComplete(words));
+  const cv::Mat blank(1100, 850, CV_8UC1, cv::Scalar(255));
+  EXPECT_TRUE(read::evidenceComplete(words, extract::defaultModels(), &blank));
+  cv::Mat printed = blank.clone();
+  cv::putText(printed, "123456789012", cv::Point(312, 290), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 2);
+  EXPECT_FALSE(read::evidenceComplete(words, extract::defaultModels(), &printed));
+}
+
 TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
   // No Applicant / Petitioner / Beneficiary box: a legacy notice may name a number in its body.
   EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},

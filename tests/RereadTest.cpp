@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <deque>
 
+#include <opencv2/imgproc.hpp>
+
 #include "WordLayout.h"
 #include "noticescan/extract/Extractor.h"
 #include "noticescan/reread/Reread.h"
@@ -35,6 +37,13 @@ class ScriptedEngine final : public ocr::OcrEngine {
 };
 
 const cv::Mat kPage(1200, 1000, CV_8UC1, cv::Scalar(255));
+
+/// kPage with something printed where a receipt box's value goes (under a label at y 100).
+cv::Mat pageWithValue() {
+  cv::Mat page = kPage.clone();
+  cv::putText(page, "IOE0912345678", cv::Point(102, 158), cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(0), 2);
+  return page;
+}
 
 std::vector<Word> receiptBox(const std::string& value, double confidence) {
   return layOut({{100, 100, "Receipt Number"}, {100, 130, value, confidence}, {600, 100, "Case Type"},
@@ -157,7 +166,7 @@ TEST(RereadTest, AHeaderLabelWithNoValueUnderItIsAnEmptySlotReadFromThePage) {
   EXPECT_GT(spans[0].box.right(), 100 + 13 * 10);  // room for 13 characters of the values' size
 
   ScriptedEngine engine({"IOE0912345678", "IOE0912345678", "IOE0912345678"});
-  const std::vector<Field> fields = extract::extractPage(reread::rereadUncertain(words, kPage, engine), 1,
+  const std::vector<Field> fields = extract::extractPage(reread::rereadUncertain(words, pageWithValue(), engine), 1,
                                                          TextSource::Ocr).fields;
   const Field* receipt = find(fields, FieldType::ReceiptNumber);
   ASSERT_NE(receipt, nullptr);
@@ -169,7 +178,8 @@ TEST(RereadTest, AHeaderLabelWithNoValueUnderItIsAnEmptySlotReadFromThePage) {
 TEST(RereadTest, AnEmptySlotNeedsTwoAgreeingReadingsAndLabelsInProseHaveNone) {
   const std::vector<Word> empty = layOut({{100, 100, "Receipt Number"}, {100, 200, "Received Date"}});
   ScriptedEngine engine({"IOE0912345678", "lOE09I2", ""});
-  const std::vector<Word> after = reread::rereadUncertain(empty, kPage, engine);
+  const std::vector<Word> after = reread::rereadUncertain(empty, pageWithValue(), engine);
+  EXPECT_EQ(engine.shown.size(), 3u);
   EXPECT_EQ(after.size(), empty.size());
   EXPECT_TRUE(extract::extractPage(after, 1, TextSource::Ocr).fields.empty());
 
@@ -177,6 +187,25 @@ TEST(RereadTest, AnEmptySlotNeedsTwoAgreeingReadingsAndLabelsInProseHaveNone) {
   EXPECT_TRUE(reread::findUncertainSpans(layOut({{100, 100, "Please quote your receipt number when you call."},
                                                  {100, 130, "We will answer within 30 days."}}))
                   .empty());
+}
+
+TEST(RereadTest, AnEmptySlotThatIsBlankOnThePageIsNotReadAndCountsAsSettled) {
+  // A box the form left empty (an appointment notice's USCIS A#), drawn with its rules.
+  cv::Mat page = kPage.clone();
+  cv::rectangle(page, cv::Rect(80, 90, 420, 100), cv::Scalar(0), 2);
+  cv::putText(page, "Receipt Number", cv::Point(100, 115), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0), 1);
+  const std::vector<Word> words = layOut({{100, 100, "Receipt Number"}, {100, 200, "Received Date"}});
+  const auto spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_TRUE(reread::isBlankSlot(page, spans[0]));
+  EXPECT_FALSE(reread::isBlankSlot(pageWithValue(), spans[0]));
+  ScriptedEngine engine({"IOE0912345678", "IOE0912345678", "IOE0912345678"});
+  reread::Stats stats;
+  reread::rereadUncertain(words, page, engine, extract::defaultModels(), &stats);
+  EXPECT_TRUE(engine.shown.empty());
+  EXPECT_EQ(stats.spans, 0);
+  // A span of words is never a blank slot.
+  EXPECT_FALSE(reread::isBlankSlot(page, reread::findUncertainSpans(receiptBox("EAC2I90012345", 0.96))[0]));
 }
 
 TEST(RereadTest, ASpanAlreadyReadASecondTimeIsNotReadAgain) {

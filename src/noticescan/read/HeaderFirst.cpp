@@ -78,7 +78,7 @@ std::vector<int> bandCuts(const cv::Mat& gray) {
   return {cut, gray.rows};
 }
 
-bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models) {
+bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models, const cv::Mat* gray) {
   const extract::Layout layout = extract::buildLayout(words);
   const std::vector<extract::LabelHit> labels = extract::findLabels(layout, models);
   const auto labelled = [&](const char* kind) {
@@ -115,7 +115,8 @@ bool evidenceComplete(const std::vector<Word>& words, const extract::Models& mod
   if (std::any_of(words.begin(), words.end(), [](const Word& w) { return w.disputed; })) return false;
   // Every identifier label alone in its box has its value, and nothing identifier-like is left
   // unsure.
-  return reread::findUncertainSpans(words, models).empty();
+  const std::vector<reread::Span> spans = reread::findUncertainSpans(words, models);
+  return std::all_of(spans.begin(), spans.end(), [&](const reread::Span& span) { return gray && reread::isBlankSlot(*gray, span); });
 }
 
 bool looksUpright(const std::vector<Word>& words, const extract::Models& models) {
@@ -166,7 +167,7 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
     t = std::chrono::steady_clock::now();
     if (options.reread) words = reread::rereadUncertain(words, gray, engine, models);
     s.rereadMs += msSince(t);
-    if (bottom == gray.rows || evidenceComplete(words, models)) break;
+    if (bottom == gray.rows || evidenceComplete(words, models, &gray)) break;
   }
   return words;
 }

@@ -50,8 +50,9 @@ std::vector<int> bandCuts(const cv::Mat& gray);
 /// there; every identifier scoring kSureFieldScore, or kRereadFieldScore and confirmed by its
 /// re-read, none disputed; every identifier and party label read with kSureLabelConfidence;
 /// and no span left uncertain (reread::findUncertainSpans: that includes an identifier label
-/// alone in its box with no value read).
-bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels());
+/// alone in its box with no value read, unless `gray` shows that box blank: reread::isBlankSlot).
+bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels(),
+                      const cv::Mat* gray = nullptr);
 
 /// A first band read with less mean confidence than this (and no receipt label) may be upside down.
 inline constexpr double kUprightConfidence = 0.7;

@@ -27,6 +27,12 @@ constexpr double kOverturnableBelow = 0.85;
 constexpr double kDisputedFactor = 0.6;
 /// A re-reading whose type is not the one its span's label announces votes with this weight.
 constexpr double kOffLabelFactor = 0.25;
+/// Blank slots (isBlankSlot): a pixel is ink below this share of the paper's brightness; a row or
+/// column dark over this share of its length is a rule; a slot with ink on less than this share
+/// of its area is blank (an identifier printed in it covers several percent).
+constexpr double kInkShareOfPaper = 0.6;
+constexpr double kRuleShare = 0.5;
+constexpr double kBlankInkShare = 0.003;
 /// Re-read crops are scaled so the text is about this tall: Tesseract's line recogniser reads
 /// capitals and digits of 25-40 px best.
 constexpr double kTextHeights[] = {32.0, 24.0};
@@ -285,6 +291,31 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
   return spans;
 }
 
+bool isBlankSlot(const cv::Mat& gray, const Span& span) {
+  if (!span.words.empty()) return false;
+  const cv::Rect box = cv::Rect(static_cast<int>(span.box.x), static_cast<int>(span.box.y), static_cast<int>(span.box.width),
+                                static_cast<int>(span.box.height)) &
+                       cv::Rect(0, 0, gray.cols, gray.rows);
+  if (box.width < 4 || box.height < 4) return false;
+  const cv::Mat crop = gray(box);
+  // Ink is what is much darker than the paper around it (the crop's bright end).
+  cv::Mat sorted = crop.clone().reshape(1, 1);
+  cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+  const double paper = sorted.at<std::uint8_t>(0, static_cast<int>(0.9 * static_cast<double>(sorted.cols - 1)));
+  cv::Mat ink = crop < paper * kInkShareOfPaper;
+  // A row or column dark over most of its length is a rule of the box, not print.
+  cv::Mat rowDark, colDark;
+  cv::reduce(ink, rowDark, 1, cv::REDUCE_AVG, CV_64F);
+  cv::reduce(ink, colDark, 0, cv::REDUCE_AVG, CV_64F);
+  for (int y = 0; y < ink.rows; ++y) {
+    if (rowDark.at<double>(y, 0) > 255 * kRuleShare) ink.row(y).setTo(0);
+  }
+  for (int x = 0; x < ink.cols; ++x) {
+    if (colDark.at<double>(0, x) > 255 * kRuleShare) ink.col(x).setTo(0);
+  }
+  return static_cast<double>(cv::countNonZero(ink)) < kBlankInkShare * static_cast<double>(ink.total());
+}
+
 std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat& gray, ocr::OcrEngine& engine,
                                   const extract::Models& models, Stats* stats) {
   std::vector<Word> words = input;
@@ -293,6 +324,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
   std::vector<bool> removed(words.size(), false);
   std::vector<Word> added;
   for (const Span& span : spans) {
+    if (isBlankSlot(gray, span)) continue;  // a box left empty on the form: nothing to read
     // The words as first read take part in the vote too.
     std::string first;
     double firstConfidence = 1.0;

@@ -51,6 +51,11 @@ struct Span {
 std::vector<Span> findUncertainSpans(const std::vector<Word>& words,
                                      const extract::Models& models = extract::defaultModels());
 
+/// Whether an empty slot (a span with no words) is blank on `gray`: no print in its box beyond the
+/// box's own rules (rows and columns mostly dark are rules and left out). A value printed there, even
+/// a short one, darkens far more of it. False for spans with words.
+bool isBlankSlot(const cv::Mat& gray, const Span& span);
+
 /// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
 /// where the readings agree. Word boxes are in `gray`'s pixels.
 std::vector<Word> rereadUncertain(const std::vector<Word>& words, const cv::Mat& gray, ocr::OcrEngine& engine,
