@@ -54,19 +54,21 @@ std::string dump(const json& body) { return body.dump(-1, ' ', false, json::erro
 std::string answerFrame(int status, const std::string& body) { return std::to_string(status) + body; }
 
 std::optional<ServeAnswer> parseAnswer(const std::string& frame) {
-  if (frame.size() < 3 || !std::all_of(frame.begin(), frame.begin() + 3, ::isdigit)) return std::nullopt;
+  if (frame.size() < 3 || !std::all_of(frame.begin(), frame.begin() + 3, [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
   return ServeAnswer{std::stoi(frame.substr(0, 3)), frame.substr(3)};
 }
 
-/// A descriptor of at least 10 that closes on exec: posix_spawn's dup2 onto 3 and 4 must not find
-/// its source already there.
-int highDescriptor(int fd) {
-  if (fd >= 10) return fd;
+/// Moves `fd` to a descriptor of at least 10 that closes on exec (posix_spawn's dup2 onto 3 and 4
+/// must not find its source already there); false, with `fd` left as it was, when it cannot.
+bool moveHigh(int& fd) {
+  if (fd >= 10) return true;
   const int high = ::fcntl(fd, F_DUPFD_CLOEXEC, 10);
-  const int saved = errno;
+  if (high < 0) return false;
   ::close(fd);
-  if (high < 0) throw std::runtime_error(std::string("fcntl: ") + std::strerror(saved));
-  return high;
+  fd = high;
+  return true;
 }
 
 }  // namespace
@@ -105,8 +107,13 @@ void ServeWorkers::spawn(Worker& w) {
     ::close(down[1]);
     throw std::runtime_error(std::string("pipe: ") + std::strerror(saved));
   }
-  const int childIn = highDescriptor(down[0]);
-  const int childOut = highDescriptor(up[1]);
+  if (!moveHigh(down[0]) || !moveHigh(up[1])) {
+    const int saved = errno;
+    for (const int fd : {down[0], down[1], up[0], up[1]}) ::close(fd);
+    throw std::runtime_error(std::string("fcntl: ") + std::strerror(saved));
+  }
+  const int childIn = down[0];
+  const int childOut = up[1];
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
