@@ -67,6 +67,10 @@ TEST(GrammarTest, ABracketOrParenthesisInAPrefixIsTheIItWasPrintedAs) {
     ASSERT_EQ(values(text, FieldType::ReceiptNumber), V{text[0] == '(' ? "IOE0929823720" : "IOE0980658865"}) << text;
   }
   EXPECT_EQ(findCandidates("[OE0980658865").front().normalised.repairs, (std::vector<std::string>{"[->I at 0"}));
+  // A receipt in brackets is still read whole.
+  EXPECT_EQ(values("(IOE0912345678)", FieldType::ReceiptNumber), V{"IOE0912345678"});
+  EXPECT_EQ(values("[IOE0912345678]", FieldType::ReceiptNumber), V{"IOE0912345678"});
+  EXPECT_EQ(values("quote it (EAC2190012345) when", FieldType::ReceiptNumber), V{"EAC2190012345"});
   // A bracket is no letter of its own: prose in brackets stays prose.
   EXPECT_TRUE(values("(see 0980658865)", FieldType::ReceiptNumber).empty());
   EXPECT_TRUE(values("[(( 0980658865", FieldType::ReceiptNumber).empty());

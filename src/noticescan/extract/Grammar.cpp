@@ -69,7 +69,7 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 
 const std::regex& receiptPattern() {
   static const std::regex re(
-      "(?:^|[^A-Za-z0-9$\\[(])([|!1lI]?)([A-Za-z0-9|!$\\[(]{3})[ \\-]?(\\*?)[ \\-]?(" NS_D "{2}[ \\-]?" NS_D
+      "(?:^|[^A-Za-z0-9$])([|!1lI]?)([A-Za-z0-9|!$\\[(]{3})[ \\-]?(\\*?)[ \\-]?(" NS_D "{2}[ \\-]?" NS_D
       "{3}[ \\-]?" NS_D "{5})(?![A-Za-z0-9])");
   return re;
 }
