@@ -3,6 +3,10 @@
 // answered as an input problem.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstdlib>
+
+#include <jpeglib.h>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
@@ -21,6 +25,36 @@ LoadedPage loadOnly(const std::string& bytes) {
   const std::unique_ptr<Document> doc = openImage(bytes, Format::Jpeg, ScanOptions{});
   EXPECT_EQ(doc->pageCount(), 1);
   return doc->page(0);
+}
+
+/// A CMYK JPEG (as some print workflows and scanners write) of `width` x `height` pixels, one ink
+/// value everywhere: written with libjpeg, since OpenCV writes no CMYK.
+std::string cmykJpeg(int width, int height, const unsigned char ink[4]) {
+  jpeg_compress_struct info;
+  jpeg_error_mgr errors;
+  info.err = jpeg_std_error(&errors);
+  jpeg_create_compress(&info);
+  unsigned char* data = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&info, &data, &size);
+  info.image_width = static_cast<JDIMENSION>(width);
+  info.image_height = static_cast<JDIMENSION>(height);
+  info.input_components = 4;
+  info.in_color_space = JCS_CMYK;
+  jpeg_set_defaults(&info);
+  jpeg_set_quality(&info, 95, TRUE);
+  jpeg_start_compress(&info, TRUE);
+  std::vector<unsigned char> row(static_cast<std::size_t>(width) * 4);
+  for (int x = 0; x < width; ++x) std::copy(ink, ink + 4, row.begin() + 4 * x);
+  while (info.next_scanline < info.image_height) {
+    JSAMPROW line = row.data();
+    jpeg_write_scanlines(&info, &line, 1);
+  }
+  jpeg_finish_compress(&info);
+  jpeg_destroy_compress(&info);
+  std::string bytes(reinterpret_cast<const char*>(data), size);
+  std::free(data);
+  return bytes;
 }
 
 TEST(ImageLoaderTest, ColourJpegComesOutAsBgrInOpenCvOrder) {
@@ -63,6 +97,16 @@ TEST(ImageLoaderTest, LargePhotoIsDecodedSmallerButKeepsItsSourceSize) {
   EXPECT_NEAR(centre.x, 2000, 4);
   EXPECT_NEAR(centre.y, 1500, 4);
   EXPECT_LT(page.image.at<cv::Vec3b>(750, 1000)[0], 60);
+}
+
+TEST(ImageLoaderTest, CmykJpegIsDecodedThroughLeptonica) {
+  // libjpeg gives no BGR from CMYK; the loader hands such files to Leptonica, which converts them.
+  const unsigned char ink[4] = {255, 255, 255, 255};  // Adobe's inverted CMYK: no ink, white paper
+  const LoadedPage page = loadOnly(cmykJpeg(120, 80, ink));
+  ASSERT_EQ(page.image.type(), CV_8UC3);
+  EXPECT_EQ(page.image.size(), cv::Size(120, 80));
+  const cv::Scalar mean = cv::mean(page.image);
+  EXPECT_GT(mean[0] + mean[1] + mean[2], 3 * 200.0);
 }
 
 TEST(ImageLoaderTest, DamagedJpegDataIsAnInputProblemNotACrash) {

@@ -30,16 +30,14 @@ extern "C" void onStop(int) {
   if (gServer) gServer->stop();
 }
 
-void sendJson(httplib::Response& res, int status, const json& body) {
-  res.status = status;
-  res.set_header("Cache-Control", "no-store");  // answers hold the numbers: no cache keeps them
-  res.set_content(body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
-}
-
 void sendJson(httplib::Response& res, const ServeAnswer& answer) {
   res.status = answer.status;
-  res.set_header("Cache-Control", "no-store");
+  res.set_header("Cache-Control", "no-store");  // answers hold the numbers: no cache keeps them
   res.set_content(answer.body, "application/json");
+}
+
+void sendJson(httplib::Response& res, int status, const json& body) {
+  sendJson(res, ServeAnswer{status, body.dump(-1, ' ', false, json::error_handler_t::replace)});
 }
 
 bool flag(const httplib::Request& req, const char* name) {

@@ -266,7 +266,6 @@ bool labelFits(FieldType type, const std::string& kind) {
   return false;
 }
 
-
 void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& barcodes, int pageNumber,
                    const Models& models) {
   for (const barcode::Barcode& code : barcodes) {

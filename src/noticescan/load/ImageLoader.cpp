@@ -51,11 +51,13 @@ struct JpegErrors {
 extern "C" void jpegFail(j_common_ptr info) { std::longjmp(reinterpret_cast<JpegErrors*>(info->err)->jump, 1); }
 extern "C" void jpegQuiet(j_common_ptr) {}
 
+enum class JpegDecode { Done, NotGrayOrRgb, Damaged };
+
 /// Decodes a gray or colour JPEG at 1/`reduction` of its size straight into `out` (gray or BGR,
-/// the layout OpenCV uses), with no intermediate copy: about 40% faster than through a PIX. False
-/// when libjpeg cannot (damaged data, or CMYK, which it cannot turn into BGR).
+/// the layout OpenCV uses), with no intermediate copy: about 40% faster than through a PIX.
+/// NotGrayOrRgb: CMYK and the like, which libjpeg cannot turn into BGR (Leptonica can).
 /// Only plain data lives in this frame: a longjmp out of libjpeg must not skip a destructor.
-bool decodeJpeg(std::string_view bytes, int reduction, cv::Mat* out) {
+JpegDecode decodeJpeg(std::string_view bytes, int reduction, cv::Mat* out) {
   jpeg_decompress_struct info;
   JpegErrors errors;
   info.err = jpeg_std_error(&errors.manager);
@@ -63,7 +65,7 @@ bool decodeJpeg(std::string_view bytes, int reduction, cv::Mat* out) {
   errors.manager.output_message = jpegQuiet;
   if (setjmp(errors.jump)) {
     jpeg_destroy_decompress(&info);
-    return false;
+    return JpegDecode::Damaged;
   }
   jpeg_create_decompress(&info);
   jpeg_mem_src(&info, reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<unsigned long>(bytes.size()));
@@ -71,7 +73,7 @@ bool decodeJpeg(std::string_view bytes, int reduction, cv::Mat* out) {
   const bool gray = info.jpeg_color_space == JCS_GRAYSCALE;
   if (!gray && info.jpeg_color_space != JCS_YCbCr && info.jpeg_color_space != JCS_RGB) {
     jpeg_destroy_decompress(&info);
-    return false;
+    return JpegDecode::NotGrayOrRgb;
   }
   info.out_color_space = gray ? JCS_GRAYSCALE : JCS_EXT_BGR;
   info.scale_num = 1;
@@ -84,7 +86,7 @@ bool decodeJpeg(std::string_view bytes, int reduction, cv::Mat* out) {
   }
   jpeg_finish_decompress(&info);
   jpeg_destroy_decompress(&info);
-  return true;
+  return JpegDecode::Done;
 }
 
 /// Decodes a JPEG (at 1/`reduction` of its size), PNG, WebP, BMP or GIF; empty when the data
@@ -92,7 +94,11 @@ bool decodeJpeg(std::string_view bytes, int reduction, cv::Mat* out) {
 cv::Mat decode(std::string_view bytes, Format format, int reduction) {
   if (format == Format::Jpeg) {
     cv::Mat image;
-    if (decodeJpeg(bytes, reduction, &image)) return applyOrientation(std::move(image), exifOrientation(bytes));
+    switch (decodeJpeg(bytes, reduction, &image)) {
+      case JpegDecode::Done: return applyOrientation(std::move(image), exifOrientation(bytes));
+      case JpegDecode::Damaged: return {};  // Leptonica's reader is the same libjpeg: no second try
+      case JpegDecode::NotGrayOrRgb: break;
+    }
   }
   // Everything else, and the JPEGs libjpeg will not give as gray or BGR (CMYK), through Leptonica.
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
