@@ -217,3 +217,51 @@ TEST(RereadTest, ASpanAlreadyReadASecondTimeIsNotReadAgain) {
   }
   EXPECT_TRUE(reread::findUncertainSpans(words).empty());
 }
+
+TEST(RereadTest, AValueAfterAWordIsFoundWhateverLettersThatWordEndsIn) {
+  // "Beneficiary 496623829": a match of the span pattern can begin inside "Beneficiary" ("iary"
+  // as a prefix); it is not a value, and it must not hide the value after it.
+  std::vector<Word> words = layOut({{100, 100, "Beneficiary 496623829", 0.0}});
+  auto spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  ASSERT_EQ(spans[0].words.size(), 1u);
+  EXPECT_EQ(words[static_cast<std::size_t>(spans[0].words[0])].text, "496623829");
+  EXPECT_EQ(spans[0].labelKind, "role");
+
+  // The same in prose: "is IO" is no prefix of the receipt number that follows.
+  words = layOut({{100, 100, "Your receipt number is IOE0997924779. Please use", 0.35}});
+  spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  EXPECT_EQ(words[static_cast<std::size_t>(spans[0].words[0])].text, "IOE0997924779.");
+  EXPECT_EQ(spans[0].after, ".");
+}
+
+TEST(RereadTest, StrayMarksBetweenAFaxedANumbersGroupsStillMakeASpan) {
+  // "A# 292-256-161" on a fax, its role label unreadable: hyphens and spaces came out as a colon
+  // and typographic quotes.
+  const std::vector<Word> words = layOut({{100, 100, "Pew Alf\u2019 292: \u2018256-161", 0.3}});
+  const auto spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  ASSERT_EQ(spans[0].words.size(), 3u);
+  EXPECT_EQ(words[static_cast<std::size_t>(spans[0].words[0])].text, "Alf\u2019");
+  // A date and a page number are no such span.
+  EXPECT_TRUE(reread::findUncertainSpans(layOut({{100, 100, "Notice Date: 04/17/2024 Page 1 of 2", 0.3}})).empty());
+}
+
+TEST(RereadTest, ASpanEndingInsideAWordIsCroppedWithTheRestOfThatWord) {
+  // The span's box ends where the characters' share of the word's width puts it, which can cut
+  // the last digit in half; the crop takes the whole word. The same number without its full stop
+  // is a word of its own: its crop is the word, 10 px narrower.
+  const auto cropShown = [](const std::string& text) {
+    ScriptedEngine engine({"IOE0997924779.", "IOE0997924779.", "IOE0997924779."});
+    reread::rereadUncertain(layOut({{100, 100, "Your receipt number is " + text + " Please use", 0.35}}), kPage, engine);
+    EXPECT_FALSE(engine.shown.empty());
+    // A full stop is one of the characters the reading may give: without it Tesseract forces the
+    // mark into a digit or rates the whole line at confidence 0.
+    EXPECT_NE(engine.allowedChars.find('.'), std::string::npos);
+    return engine.shown.empty() ? cv::Size() : engine.shown[0];
+  };
+  const cv::Size withStop = cropShown("IOE0997924779."), alone = cropShown("IOE0997924779");
+  EXPECT_EQ(withStop.height, alone.height);
+  EXPECT_GT(withStop.width, alone.width + 10);
+}

@@ -39,23 +39,31 @@ constexpr double kTextHeights[] = {32.0, 24.0};
 /// What identifiers are printed with; anything else in a re-read is a misreading. The space is
 /// one of them: without it Tesseract cannot end a word, reads "A000 427 676" as one word and gives
 /// it confidence 0, and such a reading has no say in the vote.
-constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#* ";
+constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#*., ";
 
 bool isBlank(const Word& w) {
   return std::all_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isspace(c); });
 }
 
 /// Runs of a segment's text that could be an identifier, however badly read: an optional short
-/// prefix, then groups of characters OCR gives for digits. Checked for size by the caller.
+/// prefix, then groups of characters OCR gives for digits. Checked for size by the caller. Faxes
+/// turn the hyphens and spaces between groups into stray marks ("A# 292-256-161" read as
+/// "Alf' 292: '256-161", the quotes typographic), so up to three of them part groups.
+#define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
+#define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq]"
 const std::regex& spanPattern() {
-  static const std::regex re(
-      "(?:[A-Za-z0-9|!$]{1,4}[#*]?[ \\-]?)?[0-9OoQDIli|!ZzSsGBgq]{2,}(?:[ \\-]?[0-9OoQDIli|!ZzSsGBgq]{2,}){0,4}");
+  static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_DIGITISH
+                             "{2,}(?:" NOTICESCAN_SEPARATOR "{0,3}" NOTICESCAN_DIGITISH "{2,}){0,4}");
   return re;
 }
+/// An "A" and a few marks ("A#", "A-", "Alf'"), then what could be 7 to 9 digits in groups.
 const std::regex& aNumberLikePattern() {
-  static const std::regex re("^A[#:\\- ]{0,2}[0-9OoQDIli|!ZzSsGBgq \\-]{7,11}$");
+  static const std::regex re("^A[A-Za-z#*|!/]{0,3}" NOTICESCAN_SEPARATOR "{0,3}(?:" NOTICESCAN_DIGITISH "|" NOTICESCAN_SEPARATOR
+                             "){7,20}$");
   return re;
 }
+#undef NOTICESCAN_SEPARATOR
+#undef NOTICESCAN_DIGITISH
 /// A telephone number read cleanly (3-3-4 digits) is never an identifier misread.
 const std::regex& telephonePattern() {
   static const std::regex re("(?:^|[^0-9])[0-9]{3}[ \\-][0-9]{3}[ \\-][0-9]{4}(?![0-9])");
@@ -64,6 +72,34 @@ const std::regex& telephonePattern() {
 const std::regex& receiptLikePattern() {
   static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq \\-]{8,}$");
   return re;
+}
+
+/// The runs of `text` that `pattern` matches from a word's start to a word's end, left to right,
+/// not overlapping. Tried at every word start: a match that begins inside a word ("iary 4966..."
+/// in "Beneficiary 496623829") is not a value, and must not hide the value that follows it.
+std::vector<std::pair<std::size_t, std::size_t>> wordBoundedMatches(const std::string& text, const std::regex& pattern) {
+  const auto inWord = [&](std::size_t i) { return std::isalnum(static_cast<unsigned char>(text[i])) != 0; };
+  std::vector<std::pair<std::size_t, std::size_t>> found;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (pos > 0 && inWord(pos - 1)) {
+      ++pos;
+      continue;
+    }
+    std::smatch m;
+    if (std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), m, pattern,
+                          std::regex_constants::match_continuous) &&
+        m.length(0) > 0) {
+      const std::size_t stop = pos + static_cast<std::size_t>(m.length(0));
+      if (stop == text.size() || !inWord(stop)) {
+        found.emplace_back(pos, stop);
+        pos = stop;
+        continue;
+      }
+    }
+    ++pos;
+  }
+  return found;
 }
 
 /// Geometry of a header box (the I-797 grid: a small label on top, the value in a larger font
@@ -179,14 +215,8 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
   std::vector<Span> spans;
   for (std::size_t s = 0; s < layout.segments.size(); ++s) {
     const extract::Segment& segment = layout.segments[s];
-    using It = std::regex_iterator<std::string::const_iterator>;
-    for (It it(segment.text.begin(), segment.text.end(), spanPattern()), end; it != end; ++it) {
-      const auto begin = static_cast<std::size_t>(it->position(0));
-      const auto stop = begin + static_cast<std::size_t>(it->length(0));
-      const std::string text = it->str(0);
-      // Must start at a word boundary: the tail of a word is not a value.
-      if (begin > 0 && std::isalnum(static_cast<unsigned char>(segment.text[begin - 1]))) continue;
-      if (stop < segment.text.size() && std::isalnum(static_cast<unsigned char>(segment.text[stop]))) continue;
+    for (const auto& [begin, stop] : wordBoundedMatches(segment.text, spanPattern())) {
+      const std::string text = segment.text.substr(begin, stop - begin);
       int alnum = 0, digits = 0;
       for (const char c : text) {
         alnum += std::isalnum(static_cast<unsigned char>(c)) || c == '|' || c == '!' ? 1 : 0;
@@ -368,8 +398,16 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     // An empty slot's box already has its margins.
     const int padX = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.2 * height));
     const int padY = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.25 * height));
-    const cv::Rect crop = cv::Rect(static_cast<int>(span.box.x) - padX, static_cast<int>(span.box.y) - padY,
-                                   static_cast<int>(std::ceil(span.box.width)) + 2 * padX,
+    // A span that ends inside a word ("IOE0997924779." with its full stop) has its box cut where
+    // the characters' share of the word's width puts it, which can halve the last digit (a 9 read
+    // as 5): the crop takes the rest of that word, whose stray marks the reading's parse drops.
+    double left = span.box.x, right = span.box.right();
+    if (!span.words.empty()) {
+      if (!span.before.empty()) left = std::min(left, words[static_cast<std::size_t>(span.words.front())].box.x);
+      if (!span.after.empty()) right = std::max(right, words[static_cast<std::size_t>(span.words.back())].box.right());
+    }
+    const cv::Rect crop = cv::Rect(static_cast<int>(left) - padX, static_cast<int>(span.box.y) - padY,
+                                   static_cast<int>(std::ceil(right - left)) + 2 * padX,
                                    static_cast<int>(std::ceil(span.box.height)) + 2 * padY) &
                           cv::Rect(0, 0, gray.cols, gray.rows);
     if (crop.width < 4 || crop.height < 4) continue;
