@@ -226,7 +226,7 @@ TEST(ExtractorTest, CalibrationIsALogisticMapOfTheEvidence) {
   field.evidence = {"label", "known_prefix"};
   field.repairs = {"O->0 at 4"};
   std::vector<Field> fields = {field, field};
-  calibrate(fields, {false, true}, models);
+  calibrate(fields, {{}, {"low_sharpness", "skew_uncertain"}}, models);
   EXPECT_NEAR(fields[0].confidence, 1 / (1 + std::exp(-(0.25 + 2.0 - 1.0))), 1e-9);
   EXPECT_NEAR(fields[1].confidence, 1 / (1 + std::exp(-(0.25 + 2.0 - 1.0 - 0.5))), 1e-9);
 }
@@ -237,7 +237,7 @@ TEST(ExtractorTest, ShippedCalibrationTrustsDisputedReadingsAndBlurredPagesLess)
   field.evidence = {"label", "known_prefix"};
   std::vector<Field> fields(3, field);
   fields[1].evidence.push_back("reread_disputed");
-  calibrate(fields, {false, false, true});
+  calibrate(fields, {{}, {}, {"low_sharpness"}});
   EXPECT_GT(fields[0].confidence, fields[1].confidence);
   EXPECT_GT(fields[0].confidence, fields[2].confidence);
 }

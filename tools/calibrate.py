@@ -3,7 +3,7 @@
 
 Runs the scanner with --raw-confidence on the split, turns every reported field into features
 (the same ones src/noticescan/extract/Extractor.cpp computes: the logit of the raw score, evidence
-flags, the number of repairs, whether the page was warned blurry) and a label (is the (type,
+flags, the number of repairs, the warnings of the field's page such as low_sharpness) and a label (is the (type,
 value) on the page?), fits an L2-regularised logistic regression by Newton's method, and writes
 the weights. Rebuild afterwards: the models are compiled in.
 
@@ -23,7 +23,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FEATURES = ["logit_score", "label", "known_prefix", "unknown_prefix", "a_prefix", "text_layer", "reread",
-            "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness", "barcode", "barcode_agrees",
+            "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness", "low_ocr_confidence", "barcode", "barcode_agrees",
             "barcode_corrected", "fiscal_year_agrees", "fiscal_year_disagrees", "workday_out_of_range"]
 
 
@@ -34,15 +34,15 @@ def load_evaluate():
     return module
 
 
-def feature(field, name, blurred):
+def feature(field, name, page_warnings):
+    """Mirrors extract::calibrationFeature: the score's logit, the repair count, or 1/0 for an
+    evidence word of the field or a warning code of its page."""
     if name == "logit_score":
         p = min(0.99, max(0.01, field["confidence"]))
         return math.log(p / (1 - p))
     if name == "repairs":
         return float(len(field["repairs"]))
-    if name == "low_sharpness":
-        return 1.0 if blurred else 0.0
-    return 1.0 if name in field["evidence"] else 0.0
+    return 1.0 if name in field["evidence"] or name in page_warnings else 0.0
 
 
 def rows(docs, outputs, ignored):
@@ -50,12 +50,12 @@ def rows(docs, outputs, ignored):
     for doc in docs:
         truth = {(f["type"], f["value"]) for f in doc["fields"]}
         result = outputs.get(doc["file"], {})
-        blurred_pages = {w["page"] for w in result.get("warnings", []) if w.get("code") == "low_sharpness"}
         for f in result.get("fields", []):
             key = (f["type"], f["value"])
             if key in ignored(doc):
                 continue
-            out.append(([feature(f, n, f["page"] in blurred_pages) for n in FEATURES], 1.0 if key in truth else 0.0))
+            warnings = {w.get("code") for w in result.get("warnings", []) if w.get("page") == f["page"]}
+            out.append(([feature(f, n, warnings) for n in FEATURES], 1.0 if key in truth else 0.0))
     return out
 
 

@@ -483,13 +483,14 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
     t = Clock::now();
     result.fields = extract::combinePages(extractions, result.document);
     if (options_.calibrate) {
-      std::vector<bool> blurred;
+      std::vector<std::vector<std::string>> pageWarnings;
       for (const Field& field : result.fields) {
-        blurred.push_back(std::any_of(result.warnings.begin(), result.warnings.end(), [&](const Warning& w) {
-          return w.code == "low_sharpness" && w.page == field.page;
-        }));
+        std::vector<std::string>& codes = pageWarnings.emplace_back();
+        for (const Warning& w : result.warnings) {
+          if (w.page == field.page) codes.push_back(w.code);
+        }
       }
-      extract::calibrate(result.fields, blurred);
+      extract::calibrate(result.fields, pageWarnings);
     }
     times.extract += msSince(t);
   } catch (const load::LoadError& e) {

@@ -33,7 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ScanResult result;
   result.file = "fuzz";
   result.fields = extract::combinePages(extractions, result.document);
-  extract::calibrate(result.fields, std::vector<bool>(result.fields.size(), false));
+  extract::calibrate(result.fields, std::vector<std::vector<std::string>>(result.fields.size()));
   static const std::regex receipt("[A-Z]{3}[0-9]{10}|[A-Z]{3}\\*[0-9]{9}");
   static const std::regex aNumber("A[0-9]{9}");
   static const std::regex account("[0-9]{12}");

@@ -484,24 +484,26 @@ std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, Docume
   return out;
 }
 
-double calibrationFeature(const Field& field, const std::string& name, bool lowSharpness) {
+double calibrationFeature(const Field& field, const std::string& name, const std::vector<std::string>& pageWarnings) {
   if (name == "logit_score") {
     const double p = std::clamp(field.confidence, 0.01, 0.99);
     return std::log(p / (1 - p));
   }
   if (name == "repairs") return static_cast<double>(field.repairs.size());
-  if (name == "low_sharpness") return lowSharpness ? 1.0 : 0.0;
-  return hasEvidence(field, name) ? 1.0 : 0.0;
+  const bool warned = std::find(pageWarnings.begin(), pageWarnings.end(), name) != pageWarnings.end();
+  return warned || hasEvidence(field, name) ? 1.0 : 0.0;
 }
 
-void calibrate(std::vector<Field>& fields, const std::vector<bool>& lowSharpness, const Models& models) {
+void calibrate(std::vector<Field>& fields, const std::vector<std::vector<std::string>>& pageWarnings,
+               const Models& models) {
+  static const std::vector<std::string> none;
   const Calibration& c = models.calibration;
   if (c.features.empty()) return;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (fields[i].type == FieldType::OnlineAccessCode) continue;  // not what the model was fitted on
-    const bool blurred = i < lowSharpness.size() && lowSharpness[i];
+    const std::vector<std::string>& warnings = i < pageWarnings.size() ? pageWarnings[i] : none;
     double z = c.bias;
-    for (std::size_t k = 0; k < c.features.size(); ++k) z += c.weights[k] * calibrationFeature(fields[i], c.features[k], blurred);
+    for (std::size_t k = 0; k < c.features.size(); ++k) z += c.weights[k] * calibrationFeature(fields[i], c.features[k], warnings);
     fields[i].confidence = std::clamp(1.0 / (1.0 + std::exp(-z)), 0.01, 0.995);
   }
 }

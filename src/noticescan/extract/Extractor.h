@@ -59,12 +59,12 @@ std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, Docume
                                 const Models& models = defaultModels());
 
 /// The value of calibration feature `name` for `field` (see models/calibration.json):
-/// "logit_score", an evidence word (0/1), "repairs" (count) or "low_sharpness" (0/1, from
-/// `lowSharpness`). Unknown names are 0.
-double calibrationFeature(const Field& field, const std::string& name, bool lowSharpness);
-/// Replaces each field's score by the calibrated probability that it is right. `lowSharpness`
-/// says, per field, whether its page was warned blurry.
-void calibrate(std::vector<Field>& fields, const std::vector<bool>& lowSharpness,
+/// "logit_score", "repairs" (count), an evidence word of the field (0/1) or a warning code of its
+/// page ("low_sharpness", "low_ocr_confidence": 0/1, from `pageWarnings`). Unknown names are 0.
+double calibrationFeature(const Field& field, const std::string& name, const std::vector<std::string>& pageWarnings);
+/// Replaces each field's score by the calibrated probability that it is right. `pageWarnings`
+/// holds, per field, the warning codes of its page (missing entries: none).
+void calibrate(std::vector<Field>& fields, const std::vector<std::vector<std::string>>& pageWarnings,
                const Models& models = defaultModels());
 
 }  // namespace noticescan::extract
