@@ -33,8 +33,6 @@ constexpr double kOffLabelFactor = 0.25;
 constexpr double kInkShareOfPaper = 0.6;
 constexpr double kRuleShare = 0.5;
 constexpr double kBlankInkShare = 0.003;
-/// Room left and right of a span's words in its crop, in text heights.
-constexpr double kCropRoom = 1.0;
 /// Re-read crops are scaled so the text is about this tall: Tesseract's line recogniser reads
 /// capitals and digits of 25-40 px best.
 constexpr double kTextHeights[] = {32.0, 24.0};
@@ -397,6 +395,9 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     const bool firstClean = firstCandidate && firstCandidate->normalised.repairs.empty();
 
     const double height = span.textHeight > 0 ? span.textHeight : span.box.height;
+    // An empty slot's box already has its margins.
+    const int padX = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.2 * height));
+    const int padY = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.25 * height));
     // A span that ends inside a word ("IOE0997924779." with its full stop) has its box cut where
     // the characters' share of the word's width puts it, which can halve the last digit (a 9 read
     // as 5): the crop takes the rest of that word, whose stray marks the reading's parse drops.
@@ -405,12 +406,6 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       if (!span.before.empty()) left = std::min(left, words[static_cast<std::size_t>(span.words.front())].box.x);
       if (!span.after.empty()) right = std::max(right, words[static_cast<std::size_t>(span.words.back())].box.right());
     }
-    // An empty slot's box already has its margins. A span of words gets a text height of room on
-    // either side: blur spreads a value past the box its page read gave (the last digit of a
-    // blurred photo falls outside a tighter crop). Measured on the train split and the photo
-    // tuning corpus against 0.2 and 0.6 heights, and against stopping short of neighbouring words.
-    const int padX = span.words.empty() ? 0 : static_cast<int>(std::ceil(kCropRoom * height));
-    const int padY = span.words.empty() ? 0 : static_cast<int>(std::ceil(0.25 * height));
     const cv::Rect crop = cv::Rect(static_cast<int>(left) - padX, static_cast<int>(span.box.y) - padY,
                                    static_cast<int>(std::ceil(right - left)) + 2 * padX,
                                    static_cast<int>(std::ceil(span.box.height)) + 2 * padY) &
