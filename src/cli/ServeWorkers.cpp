@@ -89,8 +89,15 @@ ServeWorkers::ServeWorkers(int size, int queue, const noticescan::ScanOptions& o
   // while later is stuck where it cannot check (a render, a decode) and is killed.
   if (options.timeLimitMs > 0) hardLimitMs_ = options.timeLimitMs + std::max(2000, options.timeLimitMs / 2);
   workers_.resize(static_cast<std::size_t>(size));
-  for (Worker& w : workers_) spawn(w);
-  for (Worker& w : workers_) awaitReady(w);
+  try {
+    for (Worker& w : workers_) spawn(w);
+    for (Worker& w : workers_) awaitReady(w);
+  } catch (...) {
+    // A constructor that throws runs no destructor: the workers already started (still loading,
+    // or waiting for work) are stopped here, or they outlive the server and write to its stderr.
+    for (Worker& w : workers_) end(w, true);
+    throw;
+  }
   for (std::size_t i = 0; i < workers_.size(); ++i) free_.push_back(i);
 }
 

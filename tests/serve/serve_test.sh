@@ -33,11 +33,18 @@ start_server() {
   done
   url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/server.log") || fail "the server ($*) did not start"
 }
-# A language that is not installed stops the server at start (exit 3), not at its first request.
+# A language that is not installed stops the server at start (exit 3), not at its first request,
+# and its worker processes stop with it (they once outlived it and, on a busy machine, wrote into
+# the next server's log). The marker in their environment finds any still there; an idle machine
+# lets such a worker end by itself within milliseconds, so this catches the race when it is busy.
 code=0
-timeout 60 "$cli" serve --port 0 --lang zzz 2>"$work/server.log" || code=$?
+marker="serve-test-$$-$RANDOM"
+SERVE_TEST_MARK=$marker timeout 60 "$cli" serve --port 0 --jobs 2 --lang zzz 2>"$work/server.log" || code=$?
 [ "$code" = 3 ] || fail "serve with a missing language should exit 3, exited $code"
 grep -q "cannot load the 'zzz' language" "$work/server.log" || fail "no message for the missing language"
+if grep -lsa "SERVE_TEST_MARK=$marker" /proc/[0-9]*/environ >/dev/null; then
+  fail "worker processes outlived the server that failed to start"
+fi
 start_server --jobs 2 --queue 2 --max-body-mib 1
 
 # The status code of a request; its body is left in $work/body.
