@@ -1,6 +1,8 @@
 // Fuzz target: the extractor on arbitrary word layouts. Each input line is a line of text on the
 // page; its first three bytes place it (row, column) and set its OCR confidence. Every field that
-// comes out must have a well-formed value of its type and a confidence in [0, 1].
+// comes out must have a well-formed value of its type and a confidence in [0, 1]. The OCR page's
+// words also go through the re-read's span finder (pure: no image, no engine), whose spans must
+// name words that exist.
 #include <cstddef>
 #include <cstdint>
 #include <regex>
@@ -10,6 +12,7 @@
 #include "FuzzInput.h"
 #include "noticescan/extract/Extractor.h"
 #include "noticescan/report/Report.h"
+#include "noticescan/reread/Reread.h"
 
 using namespace noticescan;
 
@@ -26,6 +29,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       for (std::string w; text >> w;) {
         words.push_back({w, {x, y, 12.0 * static_cast<double>(w.size()), 24}, confidence});
         x += 12.0 * static_cast<double>(w.size() + 1);
+      }
+    }
+    if (page == 1) {
+      for (const reread::Span& span : reread::findUncertainSpans(words)) {
+        for (const int i : span.words) fuzz::require(i >= 0 && static_cast<std::size_t>(i) < words.size(), "span names no word");
       }
     }
     extractions.push_back(extract::extractPage(words, page, page == 1 ? TextSource::Ocr : TextSource::TextLayer));
