@@ -3,9 +3,9 @@
 
 Runs the scanner with --raw-confidence on the split, turns every reported field into features
 (the same ones src/noticescan/extract/Extractor.cpp computes: the logit of the raw score, evidence
-flags, the number of repairs, the warnings of the field's page such as low_sharpness) and a label (is the (type,
-value) on the page?), fits an L2-regularised logistic regression by Newton's method, and writes
-the weights. Rebuild afterwards: the models are compiled in.
+flags, the number of repairs, the warnings of the field's page such as low_sharpness) and a label
+(is the (type, value) on the page?), fits an L2-regularised logistic regression by Newton's
+method, and writes the weights. Rebuild afterwards: the models are compiled in.
 
     build/noticescan-samplegen corpus build/corpus --seed 1 --count 360
     build/noticescan-samplegen corpus build/tune --seed 2 --count 1080 --only phone_photo
@@ -23,8 +23,9 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FEATURES = ["logit_score", "label", "known_prefix", "unknown_prefix", "a_prefix", "text_layer", "reread",
-            "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness", "low_ocr_confidence", "barcode", "barcode_agrees",
-            "barcode_corrected", "fiscal_year_agrees", "fiscal_year_disagrees", "workday_out_of_range"]
+            "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness", "low_ocr_confidence",
+            "barcode", "barcode_agrees", "barcode_corrected", "fiscal_year_agrees", "fiscal_year_disagrees",
+            "workday_out_of_range"]
 
 
 def load_evaluate():
