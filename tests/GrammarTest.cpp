@@ -160,3 +160,9 @@ TEST(GrammarTest, Dates) {
   EXPECT_EQ(findDate("13/45/2024"), std::nullopt);
   EXPECT_EQ(findDate("REV. 08/01/16"), std::nullopt);  // two-digit year: a form edition
 }
+
+TEST(GrammarTest, DigitsOfKeepsTheDigitsInOrder) {
+  EXPECT_EQ(extract::digitsOf("1-800-375-5283"), "18003755283");
+  EXPECT_EQ(extract::digitsOf("A# O46 853"), "46853");
+  EXPECT_EQ(extract::digitsOf(""), "");
+}

@@ -28,10 +28,7 @@ constexpr std::size_t kTelephonePrefixDigits = 6;
 /// Whether the digits of `text` begin like one of the notice's telephone numbers (after an
 /// optional leading 1), whatever the rest was read as.
 bool digitsStartLikeTelephone(std::string_view text, const Models& models) {
-  std::string digits;
-  for (const char c : text) {
-    if (c >= '0' && c <= '9') digits += c;
-  }
+  const std::string digits = digitsOf(text);
   for (const std::string& number : models.distractorNumbers) {
     const std::string_view head = std::string_view(number).substr(0, kTelephonePrefixDigits);
     if (head.size() < kTelephonePrefixDigits) continue;

@@ -267,4 +267,12 @@ std::optional<std::string> findDate(std::string_view text) {
   return best;
 }
 
+std::string digitsOf(std::string_view text) {
+  std::string digits;
+  for (const char c : text) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  return digits;
+}
+
 }  // namespace noticescan::extract

@@ -60,4 +60,7 @@ std::optional<std::string> normaliseFormType(std::string_view text, const std::m
 /// First date in `text` ("01/18/2024", "January 18, 2024", "Jan. 18, 2024") as YYYY-MM-DD.
 std::optional<std::string> findDate(std::string_view text);
 
+/// The decimal digits of `text`, in order ("800-375-5283" -> "8003755283").
+std::string digitsOf(std::string_view text);
+
 }  // namespace noticescan::extract

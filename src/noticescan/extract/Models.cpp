@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "noticescan/extract/Grammar.h"
+
 namespace noticescan::extract {
 
 std::string normaliseLabelWord(std::string_view word) {
@@ -46,11 +48,7 @@ Models parseModels(std::string_view prefixesJson, std::string_view labelsJson, s
     models.labels.push_back(std::move(entry));
   }
   for (const auto& number : labels.value("distractor_numbers", nlohmann::json::array())) {
-    std::string digits;
-    for (const char c : number.get<std::string>()) {
-      if (c >= '0' && c <= '9') digits += c;
-    }
-    models.distractorNumbers.push_back(std::move(digits));
+    models.distractorNumbers.push_back(digitsOf(number.get<std::string>()));
   }
 
   const auto forms = nlohmann::json::parse(formsJson);
