@@ -248,6 +248,16 @@ TEST(RereadTest, StrayMarksBetweenAFaxedANumbersGroupsStillMakeASpan) {
   EXPECT_TRUE(reread::findUncertainSpans(layOut({{100, 100, "Notice Date: 04/17/2024 Page 1 of 2", 0.3}})).empty());
 }
 
+TEST(RereadTest, AnANumbersHashReadAsAnEqualsSignStaysWithItsDigits) {
+  // "A# 202-863-580" in a blurred photo, its role label unreadable: the "#" came out as "=". The
+  // span keeps the "A=" word, so the re-read's crop has the A that makes the digits an A-number.
+  const std::vector<Word> words = layOut({{100, 100, "Seeicay A= 202-863-580", 0.3}});
+  const auto spans = reread::findUncertainSpans(words);
+  ASSERT_EQ(spans.size(), 1u);
+  ASSERT_EQ(spans[0].words.size(), 2u);
+  EXPECT_EQ(words[static_cast<std::size_t>(spans[0].words[0])].text, "A=");
+}
+
 TEST(RereadTest, ASpanEndingInsideAWordIsCroppedWithTheRestOfThatWord) {
   // The span's box ends where the characters' share of the word's width puts it, which can cut
   // the last digit in half; the crop takes the whole word. The same number without its full stop

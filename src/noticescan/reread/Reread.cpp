@@ -48,7 +48,8 @@ bool isBlank(const Word& w) {
 /// Runs of a segment's text that could be an identifier, however badly read: an optional short
 /// prefix, then groups of characters OCR gives for digits. Checked for size by the caller. Faxes
 /// turn the hyphens and spaces between groups into stray marks ("A# 292-256-161" read as
-/// "Alf' 292: '256-161", the quotes typographic), so up to three of them part groups.
+/// "Alf' 292: '256-161", the quotes typographic), so up to three of them part groups. Blur closes
+/// the "#" of "A#" into "=" ("A= 202-863-580"): the prefix keeps it, so the crop keeps the A.
 #define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
 #define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq]"
 const std::regex& spanPattern() {
