@@ -112,6 +112,24 @@ TEST(ScannerFakeEngineTest, ANumberRunningOffAPhotosEdgeIsWithheldWithAWarning) 
   EXPECT_TRUE(warned);
 }
 
+TEST(ScannerFakeEngineTest, WholeNumberEndingAtAPhotosEdgeIsKept) {
+  // The page is cut by the photo's right edge just where these values end: each already has all
+  // the characters its kind can have, so nothing was lost there. A nine-digit A-number that the
+  // left edge touches, where it begins, may have lost characters and is withheld.
+  auto engine = std::make_unique<ScriptedEngine>(testing_words::layOut({{2720, 300, "Receipt Number IOE0912345678"},
+                                                                        {2800, 500, "Applicant A123456789"},
+                                                                        {0, 700, "A987654321 Beneficiary"}}));
+  Scanner scanner({}, std::move(engine));
+  const ScanResult result = scanner.scanBytes(pngBytes(3000, 4000), "photo.png");
+  ASSERT_TRUE(result.ok()) << result.error->message;
+  std::vector<std::string> values;
+  for (const Field& f : result.fields) values.push_back(f.value);
+  std::sort(values.begin(), values.end());
+  EXPECT_EQ(values, (std::vector<std::string>{"A123456789", "IOE0912345678"}));
+  EXPECT_TRUE(std::any_of(result.warnings.begin(), result.warnings.end(),
+                          [](const Warning& w) { return w.code == "identifier_cut"; }));
+}
+
 TEST(ScannerFakeEngineTest, FieldsComeBackInSourceCoordinates) {
   auto engine = std::make_unique<ScriptedEngine>(testing_words::layOut({{100, 200, "Receipt Number: IOE0912345678"}}));
   Scanner scanner({}, std::move(engine));
