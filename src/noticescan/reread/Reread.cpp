@@ -53,13 +53,13 @@ bool isBlank(const Word& w) {
 #define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
 #define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq]"
 const std::regex& spanPattern() {
-  static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_DIGITISH
+  static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*=]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_DIGITISH
                              "{2,}(?:" NOTICESCAN_SEPARATOR "{0,3}" NOTICESCAN_DIGITISH "{2,}){0,4}");
   return re;
 }
 /// An "A" and a few marks ("A#", "A-", "Alf'"), then what could be 7 to 9 digits in groups.
 const std::regex& aNumberLikePattern() {
-  static const std::regex re("^A[A-Za-z#*|!/]{0,3}" NOTICESCAN_SEPARATOR "{0,3}(?:" NOTICESCAN_DIGITISH "|" NOTICESCAN_SEPARATOR
+  static const std::regex re("^A[A-Za-z#*=|!/]{0,3}" NOTICESCAN_SEPARATOR "{0,3}(?:" NOTICESCAN_DIGITISH "|" NOTICESCAN_SEPARATOR
                              "){7,20}$");
   return re;
 }
