@@ -146,6 +146,29 @@ TEST(RereadTest, DisagreeingReadingsKeepTheFirstReadingWithLessTrust) {
   EXPECT_LT(b->confidence, a->confidence);
 }
 
+TEST(RereadTest, ABlurredPageIsReadInMoreRenderingsAndTheirMajorityWins) {
+  // A blurred photo's dotted zero: the page read and two re-readings say 6, the later, moved and
+  // rescaled views mostly 0. A normal page stops as soon as two fresh readings agree with the first
+  // one; a blurred page reads on until four do, and here the majority of its views overturns it.
+  const std::deque<std::string> script = {"IOE6995217322", "IOE6995217322", "IOE0995217322", "IOE0995217322",
+                                          "IOE0995217322", "IOE6995217322", "IOE0995217322", "IOE0995217322",
+                                          "IOE0995217322", "IOE0995217322", "IOE0995217322", "IOE0995217322"};
+  const std::vector<Word> first = receiptBox("IOE6995217322", 0.5);
+  const auto valueAfter = [&](reread::Effort effort, std::size_t& reads) {
+    ScriptedEngine engine(script);
+    const auto words = reread::rereadUncertain(first, kPage, engine, extract::defaultModels(), nullptr, effort);
+    reads = engine.shown.size();
+    const auto page = extract::extractPage(words, 1, TextSource::Ocr);
+    const Field* receipt = find(page.fields, FieldType::ReceiptNumber);
+    return receipt ? receipt->value : std::string();
+  };
+  std::size_t normalReads = 0, blurredReads = 0;
+  EXPECT_EQ(valueAfter(reread::Effort::Normal, normalReads), "IOE6995217322");
+  EXPECT_EQ(normalReads, 2u);
+  EXPECT_EQ(valueAfter(reread::Effort::Blurred, blurredReads), "IOE0995217322");
+  EXPECT_EQ(blurredReads, script.size());
+}
+
 TEST(RereadTest, AHeaderLabelWithNoValueUnderItIsAnEmptySlotReadFromThePage) {
   // OCR skipped the receipt box's value (blur, or the box's rules glued to it): the label is there,
   // nothing under it. The account box beside it gives the values' height (20 px).

@@ -249,6 +249,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     read::ReadOptions readOptions;
     readOptions.headerFirst = options.headerFirst;
     readOptions.reread = options.reread;
+    readOptions.blurred = prepared.quality.sharpness < page::kLowSharpness;
     readOptions.checkOrientation = !prepared.orientationSure;
     readOptions.turnPage = [&]() -> const cv::Mat* {
       const auto began = Clock::now();

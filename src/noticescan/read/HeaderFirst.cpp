@@ -165,7 +165,10 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
       }
     }
     t = std::chrono::steady_clock::now();
-    if (options.reread) words = reread::rereadUncertain(words, gray, engine, models);
+    if (options.reread) {
+      words = reread::rereadUncertain(words, gray, engine, models, nullptr,
+                                      options.blurred ? reread::Effort::Blurred : reread::Effort::Normal);
+    }
     s.rereadMs += msSince(t);
     if (bottom == gray.rows || evidenceComplete(words, models, &gray)) break;
   }

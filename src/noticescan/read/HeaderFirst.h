@@ -66,6 +66,7 @@ bool looksUpright(const std::vector<Word>& words, const extract::Models& models 
 struct ReadOptions {
   bool headerFirst = true;  ///< false: one band, the whole page
   bool reread = true;       ///< re-read uncertain spans after each band (reread::rereadUncertain)
+  bool blurred = false;     ///< the page is blurred: re-read with reread::Effort::Blurred
   /// The page's orientation is not known for sure: when the first band does not looksUpright,
   /// turnPage is asked to turn it (ReadStats::doubtfulOrientation is set either way).
   bool checkOrientation = false;

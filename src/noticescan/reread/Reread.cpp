@@ -33,9 +33,6 @@ constexpr double kOffLabelFactor = 0.25;
 constexpr double kInkShareOfPaper = 0.6;
 constexpr double kRuleShare = 0.5;
 constexpr double kBlankInkShare = 0.003;
-/// Re-read crops are scaled so the text is about this tall: Tesseract's line recogniser reads
-/// capitals and digits of 25-40 px best.
-constexpr double kTextHeights[] = {32.0, 24.0};
 /// What identifiers are printed with; anything else in a re-read is a misreading. The space is
 /// one of them: without it Tesseract cannot end a word, reads "A000 427 676" as one word and gives
 /// it confidence 0, and such a reading has no say in the vote.
@@ -136,25 +133,41 @@ std::optional<extract::Candidate> bestCandidate(std::string_view text, const ext
   return best;
 }
 
-/// The renderings of one crop that are read: enlarged or reduced to each text height, and the
-/// larger one also as black and white (Otsu), which helps where blur greys the strokes.
-std::vector<cv::Mat> renderings(const cv::Mat& crop, double textHeight) {
-  std::vector<cv::Mat> out;
-  for (const double target : kTextHeights) {
-    const double scale = std::clamp(target / std::max(1.0, textHeight), 0.4, 5.0);
-    cv::Mat scaled;
-    cv::resize(crop, scaled, cv::Size(), scale, scale, scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
-    // A white margin: Tesseract finds the baseline better with room around the text.
-    const int margin = static_cast<int>(target / 2);
-    cv::copyMakeBorder(scaled, scaled, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
-    out.push_back(scaled);
-    if (out.size() == 1) {
-      cv::Mat binary;
-      cv::threshold(scaled, binary, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-      out.push_back(binary);
-    }
-  }
-  return out;
+/// One way of showing a crop to the line recogniser: scaled so its text is `textHeight` tall
+/// (Tesseract's line recogniser reads capitals and digits of 25-40 px best), moved down by `shift`
+/// text heights (negative: up), grey or black and white (Otsu).
+struct Rendering {
+  double textHeight;
+  double shift;
+  bool binary;
+};
+/// Every page's uncertain spans are read in these renderings, in this order. Otsu helps where
+/// blur greys the strokes.
+constexpr Rendering kRenderings[] = {{32, 0, false}, {32, 0, true}, {24, 0, false}};
+/// A blurred page's spans may be read in these too. Tesseract's reading of a blurred glyph turns on
+/// small things (a dotted zero read as 0, 6 or 8 as the crop's edge moves by a few pixels, as the
+/// line's height normalisation shifts): more views, a little moved and scaled, outvote the chance.
+constexpr Rendering kBlurredRenderings[] = {{32, 0.1, false}, {32, -0.1, false}, {24, 0.1, false},
+                                            {24, -0.1, false}, {40, 0, false},   {28, 0, false},
+                                            {24, 0, true},     {32, 0.1, true},  {32, -0.1, true}};
+/// A first reading that this many fresh readings agree with is settled, on a normal page and on a
+/// blurred one.
+constexpr int kSettlingReadings = 2;
+constexpr int kSettlingReadingsBlurred = 4;
+
+/// `rendering` of the part of `gray` in `crop`; `textHeight` is the text's height there.
+cv::Mat render(const cv::Mat& gray, const cv::Rect& crop, double textHeight, const Rendering& rendering) {
+  const int shift = static_cast<int>(std::lround(rendering.shift * textHeight));
+  const cv::Rect moved = (crop + cv::Point(0, shift)) & cv::Rect(0, 0, gray.cols, gray.rows);
+  const double scale = std::clamp(rendering.textHeight / std::max(1.0, textHeight), 0.4, 5.0);
+  cv::Mat scaled;
+  cv::resize(gray(moved.area() > 0 ? moved : crop), scaled, cv::Size(), scale, scale,
+             scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+  // A white margin: Tesseract finds the baseline better with room around the text.
+  const int margin = static_cast<int>(rendering.textHeight / 2);
+  cv::copyMakeBorder(scaled, scaled, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
+  if (rendering.binary) cv::threshold(scaled, scaled, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return scaled;
 }
 
 struct Ballot {
@@ -348,8 +361,11 @@ bool isBlankSlot(const cv::Mat& gray, const Span& span) {
 }
 
 std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat& gray, ocr::OcrEngine& engine,
-                                  const extract::Models& models, Stats* stats) {
+                                  const extract::Models& models, Stats* stats, Effort effort) {
   std::vector<Word> words = input;
+  std::vector<Rendering> views(std::begin(kRenderings), std::end(kRenderings));
+  if (effort == Effort::Blurred) views.insert(views.end(), std::begin(kBlurredRenderings), std::end(kBlurredRenderings));
+  const int settling = effort == Effort::Blurred ? kSettlingReadingsBlurred : kSettlingReadings;
   const std::vector<Span> spans = findUncertainSpans(words, models);
   if (spans.empty()) return words;
   std::vector<bool> removed(words.size(), false);
@@ -414,7 +430,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     if (crop.width < 4 || crop.height < 4) continue;
     if (stats) ++stats->spans;
     int agreeing = 0;
-    for (const cv::Mat& image : renderings(gray(crop), height)) {
+    for (const Rendering& view : views) {
+      const cv::Mat image = render(gray, crop, height, view);
       std::string text;
       double confidence = 1.0;
       for (const Word& w : engine.recognizeLine(image, kAllowedChars)) {
@@ -423,8 +440,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       }
       if (stats) ++stats->readings;
       const auto key = vote(bestCandidate(text, models), text.empty() ? 0.0 : confidence);
-      // Two fresh readings that agree with the first one settle it.
-      if (key && firstKey && *key == *firstKey && ++agreeing == 2) break;
+      // Fresh readings that agree with the first one settle it.
+      if (key && firstKey && *key == *firstKey && ++agreeing == settling) break;
     }
 
     const auto winner = std::max_element(ballots.begin(), ballots.end(), [](const auto& a, const auto& b) {

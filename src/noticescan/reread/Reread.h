@@ -56,9 +56,15 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words,
 /// a short one, darkens far more of it. False for spans with words.
 bool isBlankSlot(const cv::Mat& gray, const Span& span);
 
+/// How hard to look again. A blurred page (page::kLowSharpness) has each uncertain span read in
+/// more renderings, and a first reading needs more agreeing readings to be settled: Tesseract's
+/// readings of blurred glyphs change with small shifts and scalings of the crop.
+enum class Effort { Normal, Blurred };
+
 /// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
 /// where the readings agree. Word boxes are in `gray`'s pixels.
 std::vector<Word> rereadUncertain(const std::vector<Word>& words, const cv::Mat& gray, ocr::OcrEngine& engine,
-                                  const extract::Models& models = extract::defaultModels(), Stats* stats = nullptr);
+                                  const extract::Models& models = extract::defaultModels(), Stats* stats = nullptr,
+                                  Effort effort = Effort::Normal);
 
 }  // namespace noticescan::reread
