@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <cmath>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -125,34 +124,17 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields, bool v
 /// (source pixels) reaches the edge (within a tenth of the text's height: cut text ends at the
 /// edge itself), or it is an A-number printed with fewer than nine digits that ends within a
 /// character of the edge (the missing digit is the likelier story than an old short number).
-/// A value whose end alone reaches the edge and that already has all the characters its kind can
-/// have (a receipt number's 13, an account number's 12, an A-number's nine digits) has lost
-/// nothing there: "A# 286-206-150" printed at the photo's right edge is whole.
 bool runsOffFrame(const Field& field, double width, double height) {
   const Rect box = bounds(field.polygon);
   const double textHeight = std::min(box.width, box.height);
   const auto near = [&](double margin) {
     return box.x < margin || box.y < margin || box.right() > width - margin || box.bottom() > height - margin;
   };
+  if (near(std::max(2.0, 0.1 * textHeight))) return true;
+  if (field.type != FieldType::ANumber) return false;
   const auto digits = std::count_if(field.raw.begin(), field.raw.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) && c != 'A' && c != 'a';
   });
-  const double margin = std::max(2.0, 0.1 * textHeight);
-  if (near(margin)) {
-    // The direction the value is read in, in source pixels (the photo may be sideways).
-    const Quad& q = field.polygon;  // top left, top right, bottom right, bottom left as read
-    const double dx = q[1].x - q[0].x, dy = q[1].y - q[0].y, length = std::hypot(dx, dy);
-    if (length <= 0) return true;
-    const double ux = dx / length, uy = dy / length;
-    constexpr double kAlong = 0.7;  // about 45 degrees: the value runs into that side
-    // Every side of the photo the value touches must be one it runs into, end first.
-    const bool onlyItsEnd = (box.x >= margin || ux < -kAlong) && (box.right() <= width - margin || ux > kAlong) &&
-                            (box.y >= margin || uy < -kAlong) && (box.bottom() <= height - margin || uy > kAlong);
-    // Grammars fix the length of receipt and account numbers: one that parsed is whole.
-    const bool whole = field.type != FieldType::ANumber || digits >= 9;
-    return !(whole && onlyItsEnd);
-  }
-  if (field.type != FieldType::ANumber) return false;
   return digits < 9 && near(textHeight);
 }
 
