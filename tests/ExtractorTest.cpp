@@ -231,13 +231,15 @@ TEST(ExtractorTest, CalibrationIsALogisticMapOfTheEvidence) {
   EXPECT_NEAR(fields[1].confidence, 1 / (1 + std::exp(-(0.25 + 2.0 - 1.0 - 0.5))), 1e-9);
 }
 
-TEST(ExtractorTest, ShippedCalibrationTrustsDisputedReadingsAndBlurredPagesLess) {
+TEST(ExtractorTest, ShippedCalibrationTrustsDisputedReadingsAndPoorlyReadPagesLess) {
+  // (A blurred page's fields are trusted less before calibration: the scanner scales their score
+  // by the page's sharpness, ScannerFakeEngineTest.ABlurredPagesFieldsAreTrustedLess.)
   Field field;
   field.confidence = 0.7;
   field.evidence = {"label", "known_prefix"};
   std::vector<Field> fields(3, field);
   fields[1].evidence.push_back("reread_disputed");
-  calibrate(fields, {{}, {}, {"low_sharpness"}});
+  calibrate(fields, {{}, {}, {"low_ocr_confidence"}});
   EXPECT_GT(fields[0].confidence, fields[1].confidence);
   EXPECT_GT(fields[0].confidence, fields[2].confidence);
 }

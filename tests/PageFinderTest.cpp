@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "TestPages.h"
 #include "noticescan/page/PageFinder.h"
 #include "noticescan/page/PagePreparer.h"
 #include "noticescan/page/Quality.h"
@@ -122,11 +123,7 @@ TEST(PageFinderTest, EvenOutLightRemovesAShadow) {
 }
 
 TEST(QualityTest, BlurLowersSharpnessBelowTheWarningLine) {
-  cv::Mat page(3300, 2550, CV_8UC1, cv::Scalar(240));
-  for (int i = 0; i < 40; ++i) {
-    cv::putText(page, "Receipt Number IOE0912345678 Notice Date 01/18/2024", cv::Point(150, 300 + 60 * i),
-                cv::FONT_HERSHEY_SIMPLEX, 1.2, cv::Scalar(20), 2, cv::LINE_AA);
-  }
+  const cv::Mat page = testing_pages::printedPage();
   cv::Mat blurred;
   cv::GaussianBlur(page, blurred, cv::Size(0, 0), 6);
   const PageQuality crisp = measureQuality(page);

@@ -8,6 +8,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "TestPages.h"
 #include "WordLayout.h"
 #include "noticescan/Scanner.h"
 #include "noticescan/ocr/OcrEngine.h"
@@ -112,6 +113,30 @@ TEST(ScannerFakeEngineTest, ANumberRunningOffAPhotosEdgeIsWithheldWithAWarning) 
   const bool warned = std::any_of(result.warnings.begin(), result.warnings.end(),
                                   [](const Warning& w) { return w.code == "identifier_cut" && w.page == 1; });
   EXPECT_TRUE(warned);
+}
+
+TEST(ScannerFakeEngineTest, ABlurredPagesFieldsAreTrustedLess) {
+  // The same words read from a crisp page and from that page blurred: the blurred one is warned
+  // about and its field reported with lower confidence.
+  const cv::Mat page = testing_pages::printedPage();
+  cv::Mat blurred;
+  cv::GaussianBlur(page, blurred, cv::Size(0, 0), 6);
+  const auto scan = [](const cv::Mat& image) {
+    std::vector<unsigned char> png;
+    cv::imencode(".png", image, png);
+    Scanner scanner({}, std::make_unique<ScriptedEngine>(testing_words::layOut({{150, 270, "Receipt Number IOE0912345678"}})));
+    return scanner.scanBytes(std::string(png.begin(), png.end()), "page.png");
+  };
+  const ScanResult crisp = scan(page), soft = scan(blurred);
+  ASSERT_TRUE(crisp.ok() && soft.ok());
+  ASSERT_EQ(crisp.fields.size(), 1u);
+  ASSERT_EQ(soft.fields.size(), 1u);
+  EXPECT_LT(soft.fields[0].confidence, crisp.fields[0].confidence);
+  const auto warned = [](const ScanResult& r) {
+    return std::any_of(r.warnings.begin(), r.warnings.end(), [](const Warning& w) { return w.code == "low_sharpness"; });
+  };
+  EXPECT_TRUE(warned(soft));
+  EXPECT_FALSE(warned(crisp));
 }
 
 TEST(ScannerFakeEngineTest, FieldsComeBackInSourceCoordinates) {
