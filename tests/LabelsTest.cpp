@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "WordLayout.h"
 #include "noticescan/extract/Labels.h"
 
@@ -57,4 +59,20 @@ TEST(LabelsTest, ValueBelowOrRightOfLabelBelongsToIt) {
   ASSERT_GE(far, 0);
   EXPECT_TRUE(labelDistance(layout, labels[0], below, 0, layout.segments[static_cast<std::size_t>(below)].box));
   EXPECT_FALSE(labelDistance(layout, labels[0], far, 0, layout.segments[static_cast<std::size_t>(far)].box));
+}
+
+TEST(LabelsTest, ALabelCutByThePicturesEdgeMatchesByItsEnding) {
+  // A photo that cut off "Acco" of "Account Number": the first word is marked as beginning at the
+  // picture's edge. Unmarked, the same words do not name an account number ("Number" alone is
+  // close enough to "A-Number" either way).
+  const auto namesAccount = [](const std::string& text, bool cut) {
+    std::vector<noticescan::Word> words = layOut({{0, 0, text}});
+    words.front().cutBefore = cut;
+    const std::vector<LabelHit> hits = findLabels(buildLayout(words), defaultModels());
+    return std::any_of(hits.begin(), hits.end(), [](const LabelHit& hit) { return hit.entry->kind == "online_account_number"; });
+  };
+  EXPECT_TRUE(namesAccount("unt Number 330682558768", true));
+  EXPECT_FALSE(namesAccount("unt Number 330682558768", false));
+  // At least three letters of the cut word must be left.
+  EXPECT_FALSE(namesAccount("nt Number 330682558768", true));
 }

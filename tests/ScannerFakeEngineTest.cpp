@@ -139,6 +139,19 @@ TEST(ScannerFakeEngineTest, ABlurredPagesFieldsAreTrustedLess) {
   EXPECT_FALSE(warned(crisp));
 }
 
+TEST(ScannerFakeEngineTest, ALabelCutByAPhotosEdgeStillNamesItsValue) {
+  // The photo cut off "Acco" of "Account Number": a line beginning at the picture's left edge
+  // reads "unt Number". An account number needs its label, and here it has it. The same words
+  // inside the picture are no label, so the bare digits are not reported.
+  const auto accounts = [](double x) {
+    Scanner scanner({}, std::make_unique<ScriptedEngine>(testing_words::layOut({{x, 300, "unt Number 330682558768"}})));
+    const ScanResult result = scanner.scanBytes(pngBytes(3000, 4000), "photo.png");
+    return result.fields.size();
+  };
+  EXPECT_EQ(accounts(0), 1u);
+  EXPECT_EQ(accounts(400), 0u);
+}
+
 TEST(ScannerFakeEngineTest, FieldsComeBackInSourceCoordinates) {
   auto engine = std::make_unique<ScriptedEngine>(testing_words::layOut({{100, 200, "Receipt Number: IOE0912345678"}}));
   Scanner scanner({}, std::move(engine));

@@ -138,6 +138,17 @@ bool runsOffFrame(const Field& field, double width, double height) {
   return digits < 9 && near(textHeight);
 }
 
+/// Marks the words of a photo that begin at the edge of the picture (the middle of their left side,
+/// in source pixels, within a quarter of their height of it): the picture may have cut their
+/// first letters off.
+void markCutWords(std::vector<Word>& words, const page::Transform& toSource, double width, double height) {
+  for (Word& word : words) {
+    const Point start = page::apply(toSource, Point{word.box.x, word.box.centerY()});
+    const double margin = std::max(2.0, 0.25 * word.box.height);
+    word.cutBefore = start.x < margin || start.y < margin || start.x > width - margin || start.y > height - margin;
+  }
+}
+
 /// Tells a person what to do when a photo is too poor to trust.
 void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vector<Warning>& warnings) {
   const page::PageQuality& quality = prepared.quality;
@@ -256,6 +267,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     }
     toSource = loaded.toSource * prepared.toInput;
     report.outline = page::apply(loaded.toSource, prepared.outline);
+    if (photo) markCutWords(words, toSource, loaded.sourceWidth, loaded.sourceHeight);
     report.sharpness = prepared.quality.sharpness;
     report.contrast = prepared.quality.contrast;
     addQualityWarnings(prepared, pageNumber, warnings);

@@ -48,6 +48,9 @@ struct Word {
   double confidence = 1.0;   ///< 0..1; 1 for text-layer words
   bool reread = false;       ///< read a second time on its own, the readings agreeing (reread/)
   bool disputed = false;     ///< read a second time on its own, the readings agreeing on nothing
+  /// Begins at the edge of the picture: its first letters may be outside it ("unt Number" of a
+  /// photo that cut "Account Number"). Labels may then match it by their ending.
+  bool cutBefore = false;
 };
 
 /// Where the words of a page, or a field, came from (a field read only from a barcode: Barcode).

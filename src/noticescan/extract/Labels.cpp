@@ -12,6 +12,8 @@ constexpr double kMaxRightGap = 20.0;
 constexpr double kMaxBelowGap = 3.5;
 /// A line of running text is at least this many line heights wide (header boxes are narrower).
 constexpr double kMinProseWidth = 25.0;
+/// A label whose first word the picture's edge cut must keep this many of that word's letters.
+constexpr std::size_t kCutLabelLetters = 3;
 /// How far a value that starts the next line of wrapped prose is from a label ending the line.
 constexpr double kWrappedDistance = 1.5;
 
@@ -50,6 +52,7 @@ std::vector<LabelHit> findLabels(const Layout& layout, const Models& models) {
     const LabelEntry* entry;
     std::string joined;  // words concatenated: matching this way survives split and merged words
     std::size_t words;
+    std::size_t firstLength;  // of the first word
   };
   std::vector<Variant> variants;
   std::size_t maxWords = 1;
@@ -57,7 +60,7 @@ std::vector<LabelHit> findLabels(const Layout& layout, const Models& models) {
     for (const auto& tokens : entry.variants) {
       std::string joined;
       for (const auto& t : tokens) joined += t;
-      variants.push_back({&entry, joined, tokens.size()});
+      variants.push_back({&entry, joined, tokens.size(), tokens.empty() ? 0 : tokens.front().size()});
       maxWords = std::max(maxWords, tokens.size());
     }
   }
@@ -74,11 +77,25 @@ std::vector<LabelHit> findLabels(const Layout& layout, const Models& models) {
       for (std::size_t count = 1; count <= maxWords + 1 && start + count <= normalised.size(); ++count) {
         joined += normalised[start + count - 1];
         if (joined.empty()) continue;
+        const bool cut = layout.words[static_cast<std::size_t>(segment.words[start])].cutBefore;
         for (const Variant& v : variants) {
           if (count + 1 < v.words || count > v.words + 1) continue;
           const int limit = allowedEdits(v.joined.size());
-          const int edits = editDistance(joined, v.joined, limit);
-          if (edits > limit) continue;
+          int edits = editDistance(joined, v.joined, limit);
+          bool matched = edits <= limit;
+          // A word the picture's edge cut may be a label of several words without the start of its
+          // first word: "unt Number" is "Account Number" with "Acco" outside the photo. At least
+          // kCutLabelLetters of that first word must be left, and every word after it.
+          if (!matched && cut && v.words >= 2 && count <= v.words && joined.size() < v.joined.size() &&
+              joined.size() + v.firstLength >= v.joined.size() + kCutLabelLetters) {
+            const std::string_view ending = std::string_view(v.joined).substr(v.joined.size() - joined.size());
+            const int suffixLimit = allowedEdits(joined.size());
+            const int suffixEdits = editDistance(joined, ending, suffixLimit);
+            // A label read only in part ranks below one read whole.
+            matched = suffixEdits <= suffixLimit;
+            edits = suffixEdits + 1;
+          }
+          if (!matched) continue;
           LabelHit hit;
           hit.entry = v.entry;
           hit.segment = static_cast<int>(s);
