@@ -34,7 +34,20 @@ double percentile(const std::vector<std::uint32_t>& histogram, double q) {
   return static_cast<double>(histogram.size() - 1);
 }
 
+/// How many pixels of an 8-bit image have each gray level.
+std::vector<std::uint32_t> grayHistogram(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  std::vector<std::uint32_t> levels(256, 0);
+  for (int y = 0; y < gray.rows; ++y) {
+    const std::uint8_t* row = gray.ptr<std::uint8_t>(y);
+    for (int x = 0; x < gray.cols; ++x) ++levels[row[x]];
+  }
+  return levels;
+}
+
 }  // namespace
+
+double grayPercentile(const cv::Mat& gray, double q) { return percentile(grayHistogram(gray), q); }
 
 PageQuality measureQuality(const cv::Mat& gray) {
   CV_Assert(gray.type() == CV_8UC1);
@@ -42,18 +55,15 @@ PageQuality measureQuality(const cv::Mat& gray) {
   const double scale = std::min(1.0, kMeasureLongSide / static_cast<double>(std::max(gray.cols, gray.rows)));
   cv::Mat small;
   cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
-  // Gray levels are whole numbers 0..255 and the 4-neighbour Laplacian of them whole numbers of at
-  // most 4 * 255 in size, so both percentiles come exactly from histograms.
-  std::vector<std::uint32_t> levels(256, 0), responses(4 * 255 + 1, 0);
-  for (int y = 0; y < small.rows; ++y) {
-    const std::uint8_t* row = small.ptr<std::uint8_t>(y);
-    for (int x = 0; x < small.cols; ++x) ++levels[row[x]];
-  }
+  const std::vector<std::uint32_t> levels = grayHistogram(small);
   const double dark = percentile(levels, 0.01), light = percentile(levels, 0.90);
   const double range = std::max(1.0, light - dark);
   q.contrast = std::clamp(range / 200.0, 0.0, 1.0);
+  // The 4-neighbour Laplacian of whole gray levels is a whole number of at most 4 * 255 in size, so
+  // its percentile too comes exactly from a histogram.
   cv::Mat laplacian;
   cv::Laplacian(small, laplacian, CV_16S, 1);
+  std::vector<std::uint32_t> responses(4 * 255 + 1, 0);
   for (int y = 0; y < laplacian.rows; ++y) {
     const std::int16_t* row = laplacian.ptr<std::int16_t>(y);
     for (int x = 0; x < laplacian.cols; ++x) ++responses[static_cast<std::size_t>(std::abs(row[x]))];

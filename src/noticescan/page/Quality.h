@@ -18,6 +18,10 @@ struct PageQuality {
   double contrast = 0;   ///< 0..1: spread between paper and ink gray levels
 };
 
+/// The gray level below which a share `q` (0..1) of the pixels of an 8-bit image (or region of one)
+/// lies: the element at floor(q * (n - 1)) of its sorted pixels, from a histogram.
+double grayPercentile(const cv::Mat& gray, double q);
+
 /// Measures an 8-bit gray page (after flattening and lighting correction).
 PageQuality measureQuality(const cv::Mat& gray);
 

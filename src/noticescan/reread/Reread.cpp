@@ -13,6 +13,7 @@
 #include "noticescan/extract/Grammar.h"
 #include "noticescan/extract/Labels.h"
 #include "noticescan/extract/Layout.h"
+#include "noticescan/page/Quality.h"
 
 namespace noticescan::reread {
 namespace {
@@ -343,9 +344,7 @@ bool isBlankSlot(const cv::Mat& gray, const Span& span) {
   if (box.width < 4 || box.height < 4) return false;
   const cv::Mat crop = gray(box);
   // Ink is what is much darker than the paper around it (the crop's bright end).
-  cv::Mat sorted = crop.clone().reshape(1, 1);
-  cv::sort(sorted, sorted, cv::SORT_ASCENDING);
-  const double paper = sorted.at<std::uint8_t>(0, static_cast<int>(0.9 * static_cast<double>(sorted.cols - 1)));
+  const double paper = page::grayPercentile(crop, 0.9);
   cv::Mat ink = crop < paper * kInkShareOfPaper;
   // A row or column dark over most of its length is a rule of the box, not print.
   cv::Mat rowDark, colDark;
