@@ -32,6 +32,20 @@ TEST(GrammarTest, ReceiptPrintedForms) {
   EXPECT_EQ(values("NBC*000123456", FieldType::ReceiptNumber), V{"NBC*000123456"});
 }
 
+TEST(GrammarTest, AHyphenWithASpaceBesideItStillPartsGroups) {
+  // OCR often ends a word at a printed hyphen: "EAC-15-123-45678" comes back as "EAC-15- 123- 45678".
+  EXPECT_EQ(values("SRC-25- 256- 57699", FieldType::ReceiptNumber), V{"SRC2525657699"});
+  EXPECT_EQ(values("SRC -25 - 256 -57699", FieldType::ReceiptNumber), V{"SRC2525657699"});
+  EXPECT_EQ(values("A# 214-719- 786", FieldType::ANumber), V{"A214719786"});
+  EXPECT_EQ(values("4462- 8201- 5012", FieldType::OnlineAccountNumber), V{"446282015012"});
+  // Still one separator between groups: two spaces, or a hyphen with spaces on both sides and more,
+  // part two numbers.
+  EXPECT_TRUE(values("SRC-25  256-57699", FieldType::ReceiptNumber).empty());
+  EXPECT_TRUE(values("A# 214--719-786", FieldType::ANumber).empty());
+  // A telephone number does not become an A-number by its spaces.
+  EXPECT_TRUE(values("call 800- 375- 5283 today", FieldType::ANumber).empty());
+}
+
 TEST(GrammarTest, ReceiptKeepsLeadingZeros) {
   const auto v = values("IOE0000000001", FieldType::ReceiptNumber);
   ASSERT_EQ(v.size(), 1u);

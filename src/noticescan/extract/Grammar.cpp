@@ -66,11 +66,14 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 
 // A character that OCR may have read where a digit was printed (see digitFor).
 #define NS_D "[0-9OoQDIli|!ZzSsGBgq]"
+// What may part a value's groups: a space or a hyphen, and OCR often ends a word at a printed
+// hyphen ("SRC-25- 256- 57699", "214-719- 786"), so a hyphen may have a space either side.
+#define NS_SEP "(?: ?- ?| )?"
 
 const std::regex& receiptPattern() {
   static const std::regex re(
-      "(?:^|[^A-Za-z0-9$])([|!1lI]?)([A-Za-z0-9|!$\\[(]{3})[ \\-]?(\\*?)[ \\-]?(" NS_D "{2}[ \\-]?" NS_D
-      "{3}[ \\-]?" NS_D "{5})(?![A-Za-z0-9])");
+      "(?:^|[^A-Za-z0-9$])([|!1lI]?)([A-Za-z0-9|!$\\[(]{3})" NS_SEP "(\\*?)[ \\-]?(" NS_D "{2}" NS_SEP NS_D
+      "{3}" NS_SEP NS_D "{5})(?![A-Za-z0-9])");
   return re;
 }
 const std::regex& asteriskReceiptPattern() {
@@ -78,22 +81,23 @@ const std::regex& asteriskReceiptPattern() {
   return re;
 }
 const std::regex& aPrefixedPattern() {
-  static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_D "{1,3}[ \\-]?" NS_D
-                             "{3}[ \\-]?" NS_D "{3})(?![A-Za-z0-9])");
+  static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_D "{1,3}" NS_SEP NS_D
+                             "{3}" NS_SEP NS_D "{3})(?![A-Za-z0-9])");
   return re;
 }
 const std::regex& bare9Pattern() {
-  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{1,3}[ \\-]?" NS_D "{3}[ \\-]?" NS_D
+  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{1,3}" NS_SEP NS_D "{3}" NS_SEP NS_D
                              "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
   return re;
 }
 const std::regex& bare12Pattern() {
-  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{4}[ \\-]?" NS_D "{4}[ \\-]?" NS_D
+  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{4}" NS_SEP NS_D "{4}" NS_SEP NS_D
                              "{4}|" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D
                              "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
   return re;
 }
 #undef NS_D
+#undef NS_SEP
 
 template <typename Fn>
 void forEachMatch(std::string_view text, const std::regex& re, Fn&& fn) {
