@@ -22,6 +22,14 @@ const Field* find(const PageExtraction& e, FieldType type) {
   return it == e.fields.end() ? nullptr : &*it;
 }
 
+/// Checks that `e` found a field of `type` with `value`, named by the label `label`.
+void expectLabelled(const PageExtraction& e, FieldType type, const std::string& value, const std::string& label) {
+  const Field* field = find(e, type);
+  ASSERT_NE(field, nullptr) << value;
+  EXPECT_EQ(field->value, value);
+  EXPECT_EQ(field->label, label);
+}
+
 /// The modern I-797C header grid: labels on top of each box, values under them.
 std::vector<Text> modernHeader() {
   return {
@@ -42,14 +50,8 @@ std::vector<Text> modernHeader() {
 TEST(ExtractorTest, ModernHeaderGridYieldsEveryIdentifierWithLabelAndRole) {
   const PageExtraction e = run(modernHeader());
   ASSERT_EQ(e.fields.size(), 4u);
-  const Field* receipt = find(e, FieldType::ReceiptNumber);
-  ASSERT_NE(receipt, nullptr);
-  EXPECT_EQ(receipt->value, "IOE0912345678");
-  EXPECT_EQ(receipt->label, "Receipt Number");
-  const Field* account = find(e, FieldType::OnlineAccountNumber);
-  ASSERT_NE(account, nullptr);
-  EXPECT_EQ(account->value, "123456789012");
-  EXPECT_EQ(account->label, "USCIS Online Account Number");
+  expectLabelled(e, FieldType::ReceiptNumber, "IOE0912345678", "Receipt Number");
+  expectLabelled(e, FieldType::OnlineAccountNumber, "123456789012", "USCIS Online Account Number");
 
   std::vector<std::pair<std::string, std::string>> aNumbers;
   for (const Field& f : e.fields) {
@@ -302,4 +304,20 @@ TEST(ExtractorTest, OfMisreadTwinsTheOneWhoseFiscalYearFailsGoes) {
       "01/05/2023", {{0, 0, "Receipt Number"}, {0, 30, "EAC2319050123", 0.8}, {0, 200, "case EAC2219050123 of", 0.97}});
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].value, "EAC2319050123");
+}
+
+TEST(ExtractorTest, AWordReadTallDoesNotPullTheNextRowOfAGridIntoItsLine) {
+  // A faxed header: "Receipt" read with the specks above and below it, 50 px tall where the rest
+  // of the page's words are 20. The values' row must still be a row of its own under the labels.
+  std::vector<Word> words = layOut(modernHeader());
+  for (Word& w : words) {
+    if (w.text == "Receipt" && w.box.y == 0) w.box = {w.box.x, -5, w.box.width, 50};
+  }
+  // A speck between the rows, as faxes have, read as a word.
+  words.push_back({".", {250, 24, 2, 3}, 0.3});
+  const PageExtraction e = extractPage(words, 1, TextSource::Ocr);
+  expectLabelled(e, FieldType::OnlineAccountNumber, "123456789012", "USCIS Online Account Number");
+  const Field* receipt = find(e, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "IOE0912345678");
 }

@@ -40,6 +40,11 @@ void foldLookAlikes(std::string& text) {
 
 }  // namespace
 
+/// A word this many times the page's median word height is of ordinary height: a label or value in
+/// a larger or smaller font still is; a speck read as "." is not, nor a word read with the specks
+/// above and below it.
+constexpr double kOrdinaryHeightRange[] = {0.5, 1.6};
+
 Layout buildLayout(std::vector<Word> words) {
   Layout layout;
   for (Word& word : words) foldLookAlikes(word.text);
@@ -55,14 +60,22 @@ Layout buildLayout(std::vector<Word> words) {
   const double typical = std::max(1.0, median(heights));
 
   // Lines: words sorted by vertical centre join the line they overlap most (by at least half the
-  // smaller height). Very tall "words" (table rules read as '|') stay on their own.
+  // smaller height). What a word is measured against is the line's band, the box of its words of
+  // ordinary height: one word read too tall (a faxed label with specks above and below it) would
+  // otherwise stretch its line over the next row of a table and pull that row's values in after
+  // the labels. Very tall "words" (table rules read as '|') stay on their own.
   std::vector<int> order(w.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   std::sort(order.begin(), order.end(), [&](int a, int b) { return w[a].box.centerY() < w[b].box.centerY(); });
   struct Building {
     Rect box;
+    Rect band;              // the box of its words of ordinary height; of all its words till one joins
+    bool ordinary = false;  // it has a word of ordinary height
     std::vector<int> words;
     bool closed = false;  // a very tall word: nothing else joins its line
+  };
+  const auto ordinaryHeight = [&](const Rect& box) {
+    return box.height >= kOrdinaryHeightRange[0] * typical && box.height <= kOrdinaryHeightRange[1] * typical;
   };
   std::vector<Building> building;
   for (const int index : order) {
@@ -73,8 +86,11 @@ Layout buildLayout(std::vector<Word> words) {
     if (!tall) {
       for (std::size_t l = building.size(); l-- > 0 && l + 8 >= building.size();) {
         if (building[l].closed) continue;
-        const double overlap = verticalOverlap(building[l].box, box) /
-                               std::max(1.0, std::min(box.height, building[l].box.height));
+        // A line of specks only takes a word that lies half inside it: a speck must not gather
+        // the words around it into a line of their own.
+        const Rect& band = building[l].band;
+        const double overlap = verticalOverlap(band, box) /
+                               std::max(1.0, building[l].ordinary ? std::min(box.height, band.height) : box.height);
         if (overlap >= 0.5 && overlap > bestOverlap) {
           best = static_cast<int>(l);
           bestOverlap = overlap;
@@ -82,10 +98,17 @@ Layout buildLayout(std::vector<Word> words) {
       }
     }
     if (best < 0) {
-      building.push_back({box, {index}, tall});
+      building.push_back({box, box, ordinaryHeight(box), {index}, tall});
     } else {
-      building[best].box = building[best].box.united(box);
-      building[best].words.push_back(index);
+      Building& line = building[static_cast<std::size_t>(best)];
+      line.box = line.box.united(box);
+      line.words.push_back(index);
+      if (ordinaryHeight(box)) {
+        line.band = line.ordinary ? line.band.united(box) : box;
+        line.ordinary = true;
+      } else if (!line.ordinary) {
+        line.band = line.box;
+      }
     }
   }
   std::sort(building.begin(), building.end(), [](const Building& a, const Building& b) { return a.box.y < b.box.y; });
