@@ -16,9 +16,12 @@ using testing_words::layOut;
 namespace {
 
 /// Answers line reads from a script, one reading per call, and remembers what it was shown.
+/// Readings come back with `confidence`, in a box at the image's corner or, with `boxesAtInk`,
+/// around the print in the image shown, as Tesseract's would be.
 class ScriptedEngine final : public ocr::OcrEngine {
  public:
-  explicit ScriptedEngine(std::deque<std::string> readings) : readings_(std::move(readings)) {}
+  explicit ScriptedEngine(std::deque<std::string> readings, double confidence = 0.9)
+      : readings_(std::move(readings)), confidence_(confidence) {}
   std::vector<Word> recognize(const cv::Mat&) override { return {}; }
   std::vector<Word> recognizeLine(const cv::Mat& gray, const std::string& allowed) override {
     shown.push_back(gray.size());
@@ -26,14 +29,24 @@ class ScriptedEngine final : public ocr::OcrEngine {
     if (readings_.empty()) return {};
     std::string text = readings_.front();
     readings_.pop_front();
-    return {Word{text, {0, 0, 100, 20}, 0.9}};
+    Rect box{0, 0, 100, 20};
+    if (boxesAtInk) {
+      cv::Mat ink;
+      cv::threshold(gray, ink, 128, 255, cv::THRESH_BINARY_INV);
+      const cv::Rect r = cv::boundingRect(ink);
+      box = {static_cast<double>(r.x), static_cast<double>(r.y), static_cast<double>(r.width),
+             static_cast<double>(r.height)};
+    }
+    return {Word{text, box, confidence_}};
   }
   std::string name() const override { return "scripted"; }
   std::vector<cv::Size> shown;
   std::string allowedChars;
+  bool boxesAtInk = false;
 
  private:
   std::deque<std::string> readings_;
+  double confidence_;
 };
 
 const cv::Mat kPage(1200, 1000, CV_8UC1, cv::Scalar(255));
@@ -276,8 +289,27 @@ TEST(RereadTest, StrayMarksInAnANumberStillMakeOneSpanFromItsA) {
   // "A# 202-863-580" in a blurred photo: the "#" came out as "=". The span keeps the "A=" word, so
   // the re-read's crop has the A that makes the digits an A-number.
   EXPECT_EQ(spanWords("Seeicay A= 202-863-580"), (std::vector<std::string>{"A=", "202-863-580"}));
-  // A date and a page number are no such span.
+  // "A094 124 471" on a fax, its 7 broken into a slash: the last group stays in the span.
+  EXPECT_EQ(spanWords("THE BENEFICIARY AQg4 124 4/1 MUST ALSO APPEAR"),
+            (std::vector<std::string>{"AQg4", "124", "4/1"}));
+  // A date and a page number are no such span, a date whose zeros blur read as 8s neither.
   EXPECT_TRUE(reread::findUncertainSpans(layOut({{100, 100, "Notice Date: 04/17/2024 Page 1 of 2", 0.3}})).empty());
+  EXPECT_TRUE(reread::findUncertainSpans(layOut({{100, 100, "Received 84/19/2821 Priority", 0.3}})).empty());
+}
+
+TEST(RereadTest, AnANumbersAReadAsFourVotesForTheANumberWithItsA) {
+  // "Applicant A96008157" on a fax: the page read it right, the re-readings as "496008157", nine
+  // bare digits that would make the A-number A496008157 under a role label.
+  ScriptedEngine engine({"496008157", "496008157", "496008157"});
+  const std::vector<Word> first = layOut({{100, 100, "Applicant"}, {100, 130, "A96008157", 0.8}});
+  const auto page = extract::extractPage(reread::rereadUncertain(first, kPage, engine), 1, TextSource::Ocr);
+  ASSERT_EQ(page.fields.size(), 1u);
+  EXPECT_EQ(page.fields[0].value, "A096008157");
+  // With no reading that kept the "A", bare digits are what they are: no "A" is made up.
+  ScriptedEngine bare({"496008157", "496008157", "496008157"});
+  const std::vector<Word> unreadable = layOut({{100, 100, "Applicant"}, {100, 130, "Ag6OO8157", 0.4}});
+  const std::vector<Word> after = reread::rereadUncertain(unreadable, kPage, bare);
+  EXPECT_NE(std::find_if(after.begin(), after.end(), [](const Word& w) { return w.text == "496008157"; }), after.end());
 }
 
 TEST(RereadTest, ASpanEndingInsideAWordIsCroppedWithTheRestOfThatWord) {
@@ -296,4 +328,53 @@ TEST(RereadTest, ASpanEndingInsideAWordIsCroppedWithTheRestOfThatWord) {
   const cv::Size withStop = cropShown("IOE0997924779."), alone = cropShown("IOE0997924779");
   EXPECT_EQ(withStop.height, alone.height);
   EXPECT_GT(withStop.width, alone.width + 10);
+}
+
+TEST(RereadTest, TheNewWordsGoWhereTheReadingFoundThem) {
+  // The page read glued a table rule and specks far left of the receipt into its word, so the
+  // word starts left of the label's column and no label claims it. The re-reading finds the
+  // value where it is printed (from x 102), and that is where its words go.
+  const cv::Mat page = pageWithValue();
+  std::vector<Word> first = layOut({{100, 100, "Receipt Number"}});
+  first.push_back({"IOE0912345678", {20, 140, 290, 22}, 0.5});
+  ASSERT_EQ(find(extract::extractPage(first, 1, TextSource::Ocr).fields, FieldType::ReceiptNumber)->label, std::nullopt);
+
+  ScriptedEngine engine({"IOE0912345678", "IOE0912345678", "IOE0912345678"});
+  engine.boxesAtInk = true;
+  const auto fields = extract::extractPage(reread::rereadUncertain(first, page, engine), 1, TextSource::Ocr).fields;
+  const Field* receipt = find(fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  const Rect box = bounds(receipt->polygon);
+  EXPECT_NEAR(box.x, 102, 4);
+  EXPECT_GT(box.width, 150);
+  EXPECT_EQ(receipt->label, "Receipt Number");
+}
+
+TEST(RereadTest, ReadingsTesseractGaveNoConfidenceFillAValueButNeverOverturnOne) {
+  // A fax's 7 broken into a slash: the page read "MSC25249579/9" parses as nothing. Re-read with
+  // digits only, Tesseract reads the 7 but gives the word confidence 0; agreeing, those readings
+  // still make the value.
+  ScriptedEngine filling({"MSC2524957979", "MSC2524957979", "MSC2524957979"}, 0.0);
+  const auto filled =
+      extract::extractPage(reread::rereadUncertain(receiptBox("MSC25249579/9", 0.4), kPage, filling), 1, TextSource::Ocr);
+  const Field* receipt = find(filled.fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "MSC2524957979");
+  EXPECT_LT(receipt->confidence, 0.5);
+
+  // Two such readings of twelve on a blurred page are not enough.
+  ScriptedEngine few({"ZZ", "ZZ", "ZZ", "ZZ", "ZZ", "ZZ", "ZZ", "ZZ", "ZZ", "ZZ", "MSC2524957979", "MSC2524957979"}, 0.0);
+  const auto unsure = extract::extractPage(
+      reread::rereadUncertain(receiptBox("MSC25249579/9", 0.4), kPage, few, extract::defaultModels(), nullptr,
+                              reread::Effort::Blurred),
+      1, TextSource::Ocr);
+  EXPECT_EQ(find(unsure.fields, FieldType::ReceiptNumber), nullptr);
+
+  // A first reading that parses is not overturned by such readings ("IOE" read "TOE" each time).
+  ScriptedEngine overturning({"TOE0972364673", "TOE0972364673", "TOE0972364673"}, 0.0);
+  const auto kept = extract::extractPage(reread::rereadUncertain(receiptBox("IOE0972364673", 0.3), kPage, overturning),
+                                         1, TextSource::Ocr);
+  receipt = find(kept.fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "IOE0972364673");
 }

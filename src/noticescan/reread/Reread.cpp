@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <regex>
 #include <string>
 
@@ -24,6 +25,13 @@ constexpr double kSureConfidence = 0.9;
 constexpr double kMaxLabelDistance = 6.0;
 /// A first reading with no repair and at least this word confidence is never changed by a vote.
 constexpr double kOverturnableBelow = 0.85;
+/// Where the first reading parses as no identifier, a fresh reading votes with at least this
+/// weight. Tesseract gives a word confidence 0 when a character it saw is one the re-read does not
+/// allow (a faxed 7 broken into "/", read 7 because "/" is not allowed): readings of weight 0 could
+/// never make a value, however many agree. They never overturn a first reading that parses: those
+/// readings are as often a letter misread ("IOE" read "TOE" three times), and they make a value only
+/// when they are most of the readings made (two of a blurred page's twelve do not).
+constexpr double kReadingFloor = 0.05;
 /// A span whose readings agree on nothing keeps its first reading at this share of its confidence.
 constexpr double kDisputedFactor = 0.6;
 /// A re-reading whose type is not the one its span's label announces votes with this weight.
@@ -46,23 +54,32 @@ bool isBlank(const Word& w) {
 /// Runs of a segment's text that could be an identifier, however badly read: an optional short
 /// prefix, then groups of characters OCR gives for digits. Checked for size by the caller. Faxes
 /// turn the hyphens and spaces between groups into stray marks ("A# 292-256-161" read as
-/// "Alf' 292: '256-161", the quotes typographic), so up to three of them part groups. Blur closes
-/// the "#" of "A#" into "=" ("A= 202-863-580"): the prefix keeps it, so the crop keeps the A.
+/// "Alf' 292: '256-161", the quotes typographic), so up to three of them part groups, and break a
+/// 7 into a slash ("A094 124 4/1"), so a slash may stand inside a group (dates are left out by the
+/// caller). Blur closes the "#" of "A#" into "=" ("A= 202-863-580"): the prefix keeps it, so the
+/// crop keeps the A.
 #define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
 #define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq]"
+#define NOTICESCAN_GROUP NOTICESCAN_DIGITISH "(?:/?" NOTICESCAN_DIGITISH ")+"
 const std::regex& spanPattern() {
-  static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*=]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_DIGITISH
-                             "{2,}(?:" NOTICESCAN_SEPARATOR "{0,3}" NOTICESCAN_DIGITISH "{2,}){0,4}");
+  static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*=]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_GROUP
+                             "(?:" NOTICESCAN_SEPARATOR "{0,3}" NOTICESCAN_GROUP "){0,4}");
   return re;
 }
 /// An "A" and a few marks ("A#", "A-", "Alf'"), then what could be 7 to 9 digits in groups.
 const std::regex& aNumberLikePattern() {
   static const std::regex re("^A[A-Za-z#*=|!/]{0,3}" NOTICESCAN_SEPARATOR "{0,3}(?:" NOTICESCAN_DIGITISH "|" NOTICESCAN_SEPARATOR
-                             "){7,20}$");
+                             "|/){7,20}$");
   return re;
 }
 #undef NOTICESCAN_SEPARATOR
 #undef NOTICESCAN_DIGITISH
+#undef NOTICESCAN_GROUP
+/// A date ("02/12/2022", "4/16/2821" as a blurred 0 reads): never an identifier misread.
+const std::regex& datePattern() {
+  static const std::regex re("(?:^|[^0-9])[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}(?![0-9])");
+  return re;
+}
 /// A telephone number read cleanly (3-3-4 digits) is never an identifier misread.
 const std::regex& telephonePattern() {
   static const std::regex re("(?:^|[^0-9])[0-9]{3}[ \\-][0-9]{3}[ \\-][0-9]{4}(?![0-9])");
@@ -156,19 +173,60 @@ constexpr Rendering kBlurredRenderings[] = {{32, 0.1, false}, {32, -0.1, false},
 constexpr int kSettlingReadings = 2;
 constexpr int kSettlingReadingsBlurred = 4;
 
+/// A crop as shown to the line recogniser, and where its pixels come from on the page.
+struct Rendered {
+  cv::Mat image;
+  cv::Rect source;  ///< the part of the page shown
+  double scale = 1;
+  int margin = 0;   ///< white added on every side
+
+  /// `box` (in `image`'s pixels) in the page's pixels.
+  Rect toPage(const Rect& box) const {
+    return {source.x + (box.x - margin) / scale, source.y + (box.y - margin) / scale, box.width / scale,
+            box.height / scale};
+  }
+};
+
 /// `rendering` of the part of `gray` in `crop`; `textHeight` is the text's height there.
-cv::Mat render(const cv::Mat& gray, const cv::Rect& crop, double textHeight, const Rendering& rendering) {
+Rendered render(const cv::Mat& gray, const cv::Rect& crop, double textHeight, const Rendering& rendering) {
   const int shift = static_cast<int>(std::lround(rendering.shift * textHeight));
   const cv::Rect moved = (crop + cv::Point(0, shift)) & cv::Rect(0, 0, gray.cols, gray.rows);
-  const double scale = std::clamp(rendering.textHeight / std::max(1.0, textHeight), 0.4, 5.0);
-  cv::Mat scaled;
-  cv::resize(gray(moved.area() > 0 ? moved : crop), scaled, cv::Size(), scale, scale,
-             scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
+  Rendered out;
+  out.source = moved.area() > 0 ? moved : crop;
+  out.scale = std::clamp(rendering.textHeight / std::max(1.0, textHeight), 0.4, 5.0);
+  cv::resize(gray(out.source), out.image, cv::Size(), out.scale, out.scale,
+             out.scale > 1 ? cv::INTER_CUBIC : cv::INTER_AREA);
   // A white margin: Tesseract finds the baseline better with room around the text.
-  const int margin = static_cast<int>(rendering.textHeight / 2);
-  cv::copyMakeBorder(scaled, scaled, margin, margin, margin, margin, cv::BORDER_CONSTANT, cv::Scalar(255));
-  if (rendering.binary) cv::threshold(scaled, scaled, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
-  return scaled;
+  out.margin = static_cast<int>(rendering.textHeight / 2);
+  cv::copyMakeBorder(out.image, out.image, out.margin, out.margin, out.margin, out.margin, cv::BORDER_CONSTANT,
+                     cv::Scalar(255));
+  if (rendering.binary) cv::threshold(out.image, out.image, 0, 255, cv::THRESH_BINARY | cv::THRESH_OTSU);
+  return out;
+}
+
+/// Where on the page a line reading put the characters [begin, end) of `text`, its words joined by
+/// single spaces: the words' boxes, cut in proportion inside a word. Nullopt when the reading's
+/// boxes are not believable (outside the crop shown).
+std::optional<Rect> readingBox(const std::vector<Word>& reading, std::size_t begin, std::size_t end,
+                               const Rendered& rendered) {
+  std::optional<Rect> box;
+  std::size_t at = 0;
+  for (const Word& w : reading) {
+    const std::size_t from = std::max(at, begin), to = std::min(at + w.text.size(), end);
+    if (from < to && !w.text.empty()) {
+      const double n = static_cast<double>(w.text.size());
+      const Rect part{w.box.x + w.box.width * static_cast<double>(from - at) / n, w.box.y,
+                      w.box.width * static_cast<double>(to - from) / n, w.box.height};
+      box = box ? box->united(part) : part;
+    }
+    at += w.text.size() + 1;
+  }
+  if (!box || box->width <= 0 || box->height <= 0) return std::nullopt;
+  const Rect page = rendered.toPage(*box);
+  const Rect shown{static_cast<double>(rendered.source.x), static_cast<double>(rendered.source.y),
+                   static_cast<double>(rendered.source.width), static_cast<double>(rendered.source.height)};
+  if (overlapShare(page, shown) < 0.8) return std::nullopt;
+  return page;
 }
 
 struct Ballot {
@@ -176,19 +234,61 @@ struct Ballot {
   int count = 0;
   double confidenceSum = 0;
   std::string raw;  ///< the reading with the fewest repairs
+  std::optional<Rect> rawBox;  ///< where a fresh reading found the value on the page
+  int floored = 0;  ///< readings that voted only with kReadingFloor
   std::size_t rawRepairs = 0;
   bool rawPrefixed = false;  ///< `raw` is an A-number with its "A"
 };
 
-/// Replaces the words of `span` with `text` spread over their united box (an empty slot's box when
-/// it has none), keeping any text of the first and last word that lies outside the span.
-void substitute(std::vector<Word>& words, const Span& span, const std::string& text, double confidence,
-                std::vector<bool>& removed, std::vector<Word>& added) {
+using Ballots = std::map<std::pair<FieldType, std::string>, Ballot>;
+
+/// An A-number's "A" read as "4" ("A96008157" read "496008157", a bare nine-digit number) is a
+/// reading of the A-number that other readings saw with its "A": its vote goes to that one.
+void mergeAReadAsFour(Ballots& ballots) {
+  for (auto it = ballots.begin(); it != ballots.end();) {
+    const auto& [key, ballot] = *it;
+    std::string digits;
+    for (const char c : ballot.raw) {
+      if (c != ' ' && c != '-') digits += c;
+    }
+    const std::string& value = key.second;
+    std::optional<extract::Normalised> withA;
+    if (key.first == FieldType::ANumber && !ballot.rawPrefixed && digits.size() >= 8 && digits.size() <= 9 &&
+        value.size() == 10 && value[10 - digits.size()] == '4') {
+      withA = extract::normaliseANumber(std::string_view(value).substr(11 - digits.size()), false);
+    }
+    const auto target = withA ? ballots.find({FieldType::ANumber, withA->value}) : ballots.end();
+    if (target == ballots.end() || target == it || !target->second.rawPrefixed) {
+      ++it;
+      continue;
+    }
+    target->second.weight += ballot.weight;
+    target->second.count += ballot.count;
+    target->second.confidenceSum += ballot.confidenceSum;
+    if (!target->second.rawBox) target->second.rawBox = ballot.rawBox;
+    it = ballots.erase(it);
+  }
+}
+
+/// Replaces the words of `span` with `span.before + raw + span.after`, keeping the text of the first
+/// and last word that lies outside the span. The new words go where the winning reading found `raw`
+/// (`readAt`) when it said; else they are spread over the old words' united box (an empty slot's
+/// box when it has none), which takes in whatever the page read glued to them (a table rule, a
+/// speck), and a value's box decides which label is its own.
+void substitute(std::vector<Word>& words, const Span& span, const std::string& raw, const std::optional<Rect>& readAt,
+                double confidence, std::vector<bool>& removed, std::vector<Word>& added) {
   Rect box = span.words.empty() ? span.box : words[static_cast<std::size_t>(span.words.front())].box;
   for (const int i : span.words) {
     box = box.united(words[static_cast<std::size_t>(i)].box);
     removed[static_cast<std::size_t>(i)] = true;
   }
+  if (readAt && !raw.empty()) {
+    const double perChar = readAt->width / static_cast<double>(raw.size());
+    const double before = perChar * static_cast<double>(span.before.size());
+    box = {readAt->x - before, readAt->y,
+           readAt->width + before + perChar * static_cast<double>(span.after.size()), readAt->height};
+  }
+  const std::string text = span.before + raw + span.after;
   std::vector<std::string> tokens;
   std::size_t chars = 0;
   for (std::size_t start = 0; start < text.size();) {
@@ -237,7 +337,10 @@ std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extra
         alnum += std::isalnum(static_cast<unsigned char>(c)) || c == '|' || c == '!' ? 1 : 0;
         digits += std::isdigit(static_cast<unsigned char>(c)) ? 1 : 0;
       }
-      if (alnum < 7 || alnum > 16 || digits < 4 || std::regex_search(text, telephonePattern())) continue;
+      if (alnum < 7 || alnum > 16 || digits < 4 || std::regex_search(text, telephonePattern()) ||
+          std::regex_search(text, datePattern())) {
+        continue;
+      }
 
       const Rect box = extract::spanBox(layout, segment, begin, stop);
       const auto field = std::find_if(first.fields.begin(), first.fields.end(),
@@ -379,10 +482,10 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       first += (first.empty() ? "" : " ") + w.text;
       firstConfidence = std::min(firstConfidence, w.confidence);
     }
-    std::map<std::pair<FieldType, std::string>, Ballot> ballots;
+    Ballots ballots;
     double total = 0;
-    auto vote = [&](const std::optional<extract::Candidate>& c,
-                    double confidence) -> std::optional<std::pair<FieldType, std::string>> {
+    auto vote = [&](const std::optional<extract::Candidate>& c, double confidence,
+                    const std::optional<Rect>& at) -> std::optional<std::pair<FieldType, std::string>> {
       if (!c) return std::nullopt;
       // Under a Receipt Number label, "10E0911638009" (IOE... with two letters misread) is the
       // reading to trust, not "100911638009" (the E lost), which parses as an account number.
@@ -394,20 +497,25 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       b.weight += weight;
       b.count += 1;
       b.confidenceSum += confidence;
+      b.floored += confidence <= kReadingFloor ? 1 : 0;
       // The words put back are the reading with the fewest repairs; of two alike, the one that
       // kept an A-number's own "A" ("A 065-059-387", not "065-059-387"), which needs no label.
       const bool prefixed = c->shape == extract::CandidateShape::APrefixed;
       if (b.raw.empty() || c->normalised.repairs.size() < b.rawRepairs ||
           (c->normalised.repairs.size() == b.rawRepairs && prefixed && !b.rawPrefixed)) {
         b.raw = c->raw;
+        b.rawBox = at;
         b.rawRepairs = c->normalised.repairs.size();
         b.rawPrefixed = prefixed;
       }
+      // Every reading of the value found the same printed characters: the first that says where
+      // they are places them (the page read's own words do not say it reliably).
+      if (!b.rawBox) b.rawBox = at;
       total += weight;
       return key;
     };
     const auto firstCandidate = bestCandidate(first, models);
-    const auto firstKey = vote(firstCandidate, firstConfidence);
+    const auto firstKey = vote(firstCandidate, firstConfidence, std::nullopt);
     const bool firstClean = firstCandidate && firstCandidate->normalised.repairs.empty();
 
     const double height = span.textHeight > 0 ? span.textHeight : span.box.height;
@@ -428,25 +536,34 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
                           cv::Rect(0, 0, gray.cols, gray.rows);
     if (crop.width < 4 || crop.height < 4) continue;
     if (stats) ++stats->spans;
-    int agreeing = 0;
+    int agreeing = 0, made = 0;
     for (const Rendering& view : views) {
-      const cv::Mat image = render(gray, crop, height, view);
+      ++made;
+      const Rendered rendered = render(gray, crop, height, view);
+      const std::vector<Word> reading = engine.recognizeLine(rendered.image, kAllowedChars);
       std::string text;
       double confidence = 1.0;
-      for (const Word& w : engine.recognizeLine(image, kAllowedChars)) {
+      for (const Word& w : reading) {
         text += (text.empty() ? "" : " ") + w.text;
         confidence = std::min(confidence, w.confidence);
       }
       if (stats) ++stats->readings;
-      const auto key = vote(bestCandidate(text, models), text.empty() ? 0.0 : confidence);
+      const auto candidate = bestCandidate(text, models);
+      std::optional<Rect> at;
+      if (candidate) at = readingBox(reading, candidate->end - candidate->raw.size(), candidate->end, rendered);
+      const auto key = vote(candidate, text.empty() ? 0.0 : std::max(confidence, firstKey ? 0.0 : kReadingFloor), at);
       // Fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == settling) break;
     }
 
+    mergeAReadAsFour(ballots);
     const auto winner = std::max_element(ballots.begin(), ballots.end(), [](const auto& a, const auto& b) {
       return a.second.weight < b.second.weight;
     });
-    if (winner == ballots.end() || winner->second.count < 2 || total <= 0) {
+    // Readings that had no confidence make a value only as most of the readings made.
+    const bool unsure = winner != ballots.end() && winner->second.floored == winner->second.count &&
+                        2 * winner->second.count <= made;
+    if (winner == ballots.end() || winner->second.count < 2 || total <= 0 || unsure) {
       if (span.words.empty()) continue;  // an empty slot stays empty
       // Nothing agrees with the first reading: whatever it says deserves less trust.
       if (stats) ++stats->disputed;
@@ -470,7 +587,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     } else if (stats) {
       ++stats->changed;
     }
-    substitute(words, span, span.before + b.raw + span.after, confidence, removed, added);
+    substitute(words, span, b.raw, b.rawBox, confidence, removed, added);
   }
   std::vector<Word> out;
   for (std::size_t i = 0; i < words.size(); ++i) {
