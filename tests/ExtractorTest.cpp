@@ -239,11 +239,14 @@ TEST(ExtractorTest, ShippedCalibrationTrustsDisputedReadingsAndPoorlyReadPagesLe
   Field field;
   field.confidence = 0.7;
   field.evidence = {"label", "known_prefix"};
-  std::vector<Field> fields(3, field);
+  std::vector<Field> fields(4, field);
   fields[1].evidence.push_back("reread_disputed");
-  calibrate(fields, {{}, {}, {"low_ocr_confidence"}});
+  // A value that won over a twin one digit apart may be the misread one of the two.
+  fields[3].evidence.push_back("outvoted_misread_twin");
+  calibrate(fields, {{}, {}, {"low_ocr_confidence"}, {}});
   EXPECT_GT(fields[0].confidence, fields[1].confidence);
   EXPECT_GT(fields[0].confidence, fields[2].confidence);
+  EXPECT_GT(fields[0].confidence, fields[3].confidence);
 }
 
 namespace {

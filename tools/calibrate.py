@@ -25,7 +25,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FEATURES = ["logit_score", "label", "known_prefix", "unknown_prefix", "a_prefix", "text_layer", "reread",
             "reread_disputed", "repeated", "role_label", "repairs", "low_sharpness", "low_ocr_confidence",
             "barcode", "barcode_agrees", "barcode_corrected", "fiscal_year_agrees", "fiscal_year_disagrees",
-            "workday_out_of_range"]
+            "workday_out_of_range", "outvoted_misread_twin"]
 
 
 def load_evaluate():
