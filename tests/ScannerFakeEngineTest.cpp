@@ -393,6 +393,9 @@ INSTANTIATE_TEST_SUITE_P(
         GrammarCase{"Petitioner A12345678", FieldType::ANumber, "A012345678", {}},
         GrammarCase{"Alien Number: A1234567", FieldType::ANumber, "A001234567", {}},
         GrammarCase{"USCIS Online Account Number 1234 5678 9012", FieldType::OnlineAccountNumber, "123456789012", {}},
+        // A word ended at a printed hyphen: the space after it is no separator of its own.
+        GrammarCase{"Receipt Number: SRC-25- 256- 57699", FieldType::ReceiptNumber, "SRC2525657699", {}},
+        GrammarCase{"Beneficiary A# 214-719- 786", FieldType::ANumber, "A214719786", {}},
         // Confusions repaired by position: letters in the prefix, digits in the number.
         GrammarCase{"Receipt Number: I0E0912345678", FieldType::ReceiptNumber, "IOE0912345678", {"0->O at 1"}},
         GrammarCase{"Receipt Number: lOE0912345678", FieldType::ReceiptNumber, "IOE0912345678", {"l->I at 0"}},
