@@ -504,7 +504,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       if (b.raw.empty() || c->normalised.repairs.size() < b.rawRepairs ||
           (c->normalised.repairs.size() == b.rawRepairs && prefixed && !b.rawPrefixed)) {
         b.raw = c->raw;
-        b.rawBox = at;
+        if (at) b.rawBox = at;
         b.rawRepairs = c->normalised.repairs.size();
         b.rawPrefixed = prefixed;
       }
