@@ -25,13 +25,6 @@ constexpr double kSureConfidence = 0.9;
 constexpr double kMaxLabelDistance = 6.0;
 /// A first reading with no repair and at least this word confidence is never changed by a vote.
 constexpr double kOverturnableBelow = 0.85;
-/// Where the first reading parses as no identifier, a fresh reading votes with at least this
-/// weight. Tesseract gives a word confidence 0 when a character it saw is one the re-read does not
-/// allow (a faxed 7 broken into "/", read 7 because "/" is not allowed): readings of weight 0 could
-/// never make a value, however many agree. They never overturn a first reading that parses: those
-/// readings are as often a letter misread ("IOE" read "TOE" three times), and they make a value only
-/// when they are most of the readings made (two of a blurred page's twelve do not).
-constexpr double kReadingFloor = 0.05;
 /// A span whose readings agree on nothing keeps its first reading at this share of its confidence.
 constexpr double kDisputedFactor = 0.6;
 /// A re-reading whose type is not the one its span's label announces votes with this weight.
@@ -235,7 +228,6 @@ struct Ballot {
   double confidenceSum = 0;
   std::string raw;  ///< the reading with the fewest repairs
   std::optional<Rect> rawBox;  ///< where a fresh reading found the value on the page
-  int floored = 0;  ///< readings that voted only with kReadingFloor
   std::size_t rawRepairs = 0;
   bool rawPrefixed = false;  ///< `raw` is an A-number with its "A"
 };
@@ -497,7 +489,6 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       b.weight += weight;
       b.count += 1;
       b.confidenceSum += confidence;
-      b.floored += confidence <= kReadingFloor ? 1 : 0;
       // The words put back are the reading with the fewest repairs; of two alike, the one that
       // kept an A-number's own "A" ("A 065-059-387", not "065-059-387"), which needs no label.
       const bool prefixed = c->shape == extract::CandidateShape::APrefixed;
@@ -536,9 +527,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
                           cv::Rect(0, 0, gray.cols, gray.rows);
     if (crop.width < 4 || crop.height < 4) continue;
     if (stats) ++stats->spans;
-    int agreeing = 0, made = 0;
+    int agreeing = 0;
     for (const Rendering& view : views) {
-      ++made;
       const Rendered rendered = render(gray, crop, height, view);
       const std::vector<Word> reading = engine.recognizeLine(rendered.image, kAllowedChars);
       std::string text;
@@ -551,7 +541,9 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       const auto candidate = bestCandidate(text, models);
       std::optional<Rect> at;
       if (candidate) at = readingBox(reading, candidate->end - candidate->raw.size(), candidate->end, rendered);
-      const auto key = vote(candidate, text.empty() ? 0.0 : std::max(confidence, firstKey ? 0.0 : kReadingFloor), at);
+      // A reading Tesseract gave confidence 0 has no say: agreeing such readings are as often a
+      // garble as a value ("call 800-375-5283" read "A 800-375-528" three times).
+      const auto key = vote(candidate, text.empty() ? 0.0 : confidence, at);
       // Fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == settling) break;
     }
@@ -560,10 +552,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     const auto winner = std::max_element(ballots.begin(), ballots.end(), [](const auto& a, const auto& b) {
       return a.second.weight < b.second.weight;
     });
-    // Readings that had no confidence make a value only as most of the readings made.
-    const bool unsure = winner != ballots.end() && winner->second.floored == winner->second.count &&
-                        2 * winner->second.count <= made;
-    if (winner == ballots.end() || winner->second.count < 2 || total <= 0 || unsure) {
+    if (winner == ballots.end() || winner->second.count < 2 || total <= 0) {
       if (span.words.empty()) continue;  // an empty slot stays empty
       // Nothing agrees with the first reading: whatever it says deserves less trust.
       if (stats) ++stats->disputed;
