@@ -156,6 +156,12 @@ Layout buildLayout(std::vector<Word> words) {
   return layout;
 }
 
+Rect charactersBox(const Word& word, std::size_t first, std::size_t last) {
+  const double n = static_cast<double>(std::max<std::size_t>(1, word.text.size()));
+  return {word.box.x + word.box.width * static_cast<double>(first) / n, word.box.y,
+          word.box.width * static_cast<double>(last - first) / n, word.box.height};
+}
+
 Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end) {
   Rect box;
   end = std::min(end, segment.text.size());
@@ -168,12 +174,8 @@ Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, st
     const Word& word = layout.words[static_cast<std::size_t>(segment.words[static_cast<std::size_t>(slot)])];
     std::size_t j = i;
     while (j < end && segment.charWord[j] == slot) ++j;
-    const double n = static_cast<double>(std::max<std::size_t>(1, word.text.size()));
-    const double first = segment.charInWord[i];
-    const double last = segment.charInWord[j - 1] + 1;
-    Rect part{word.box.x + word.box.width * first / n, word.box.y, word.box.width * (last - first) / n,
-              word.box.height};
-    box = box.united(part);
+    box = box.united(charactersBox(word, static_cast<std::size_t>(segment.charInWord[i]),
+                                   static_cast<std::size_t>(segment.charInWord[j - 1]) + 1));
     i = j;
   }
   return box;

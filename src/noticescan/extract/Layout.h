@@ -37,8 +37,11 @@ struct Layout {
 /// Groups words (any order, any source) into lines and segments.
 Layout buildLayout(std::vector<Word> words);
 
+/// The part of `word`'s box that holds its bytes [first, last), cut in proportion to the characters.
+Rect charactersBox(const Word& word, std::size_t first, std::size_t last);
+
 /// The box of bytes [begin, end) of a segment's text; inside a word the box is cut in proportion
-/// to the characters covered.
+/// to the characters covered (charactersBox).
 Rect spanBox(const Layout& layout, const Segment& segment, std::size_t begin, std::size_t end);
 /// Whether any word touched by bytes [begin, end) satisfies `test`.
 template <typename Test>

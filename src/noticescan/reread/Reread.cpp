@@ -206,10 +206,8 @@ std::optional<Rect> readingBox(const std::vector<Word>& reading, std::size_t beg
   std::size_t at = 0;
   for (const Word& w : reading) {
     const std::size_t from = std::max(at, begin), to = std::min(at + w.text.size(), end);
-    if (from < to && !w.text.empty()) {
-      const double n = static_cast<double>(w.text.size());
-      const Rect part{w.box.x + w.box.width * static_cast<double>(from - at) / n, w.box.y,
-                      w.box.width * static_cast<double>(to - from) / n, w.box.height};
+    if (from < to) {
+      const Rect part = extract::charactersBox(w, from - at, to - at);
       box = box ? box->united(part) : part;
     }
     at += w.text.size() + 1;
