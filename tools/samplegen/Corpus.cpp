@@ -1,5 +1,6 @@
 #include "Corpus.h"
 
+#include <cmath>
 #include <fstream>
 #include <iostream>
 
@@ -55,6 +56,8 @@ struct Written {
   std::string format;
   nlohmann::ordered_json pageCorners;  ///< photos: the sheet's corners in the (upright) photo's pixels
   bool pageInFrame = false;
+  nlohmann::ordered_json blur;  ///< photos: the blur drawn, to measure by kind
+
   std::vector<Drawn> drawn;
   std::vector<Drawn> partial;  ///< cut by the frame's edge: neither required nor an error if found
 };
@@ -133,6 +136,24 @@ Written writeDocument(const std::string& category, const Document& doc, Rng& rng
       w.pageCorners.push_back({std::round(u * 10) / 10, std::round(v * 10) / 10});
       w.pageInFrame = w.pageInFrame && u >= 0 && v >= 0 && u < photo.image.cols && v < photo.image.rows;
     }
+    w.blur = {{"kind", photo.blurKind}};
+    if (photo.blurKind == "shake") {
+      // The shake as seen on the page (at 250 dpi), measured at the page's centre.
+      const cv::Matx33d imageToPage = photo.pageToImage.inv();
+      const cv::Vec3d c = photo.pageToImage * cv::Vec3d(page.cols / 2.0, page.rows / 2.0, 1);
+      const double a = photo.shakeAngleDeg * CV_PI / 180, half = photo.shakeLength / 2;
+      const cv::Vec3d p0 = imageToPage * cv::Vec3d(c[0] / c[2] - half * std::cos(a), c[1] / c[2] - half * std::sin(a), 1);
+      const cv::Vec3d p1 = imageToPage * cv::Vec3d(c[0] / c[2] + half * std::cos(a), c[1] / c[2] + half * std::sin(a), 1);
+      const double dx = p1[0] / p1[2] - p0[0] / p0[2], dy = p1[1] / p1[2] - p0[1] / p0[2];
+      double onPage = std::atan2(dy, dx) * 180 / CV_PI;
+      if (onPage < 0) onPage += 180;
+      w.blur["length"] = photo.shakeLength;
+      w.blur["angle"] = std::round(photo.shakeAngleDeg * 10) / 10;
+      w.blur["page_length"] = std::round(std::hypot(dx, dy) * 10) / 10;
+      w.blur["page_angle"] = std::round(onPage * 10) / 10;
+    } else {
+      w.blur["sigma"] = std::round(photo.blurSigma * 100) / 100;
+    }
     for (const Drawn& d : all) {
       const int inside = cornersInside(d, dpi, photo.pageToImage, photo.image.size());
       if (inside == 4) w.drawn.push_back(d);
@@ -205,6 +226,7 @@ int writeCorpus(const CorpusOptions& options) {
       line["page_corners"] = written.pageCorners;
       line["page_in_frame"] = written.pageInFrame;
     }
+    if (!written.blur.is_null()) line["blur"] = written.blur;
     truth << line.dump() << "\n";
     std::cerr << "\r" << i + 1 << "/" << options.count << std::flush;
   }

@@ -171,9 +171,12 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, const PhotoOptions& options) {
   photo = photo.mul(light3);
 
   // Optics: defocus or hand shake, then sensor noise.
+  Photo out;
   const double blurKind = options.heavyBlur ? rng.real(0, 1) : 1.0;
   if (blurKind < 0.45) {
-    cv::GaussianBlur(photo, photo, cv::Size(0, 0), rng.real(1.0, 2.4));
+    out.blurKind = "defocus";
+    out.blurSigma = rng.real(1.0, 2.4);
+    cv::GaussianBlur(photo, photo, cv::Size(0, 0), out.blurSigma);
   } else if (blurKind < 0.75) {
     const int length = rng.uniform(5, 13);
     cv::Mat kernel(length, length, CV_32F, cv::Scalar(0));
@@ -183,7 +186,12 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, const PhotoOptions& options) {
              cv::Scalar(1), 1, cv::LINE_AA);
     kernel /= cv::sum(kernel)[0];
     cv::filter2D(photo, photo, -1, kernel);
+    out.blurKind = "shake";
+    out.shakeLength = length;
+    out.shakeAngleDeg = theta * 180 / CV_PI;
   } else {
+    out.blurKind = "slight";
+    out.blurSigma = 0.7;
     cv::GaussianBlur(photo, photo, cv::Size(0, 0), 0.7);
   }
   cv::Mat noise(frame, CV_32FC3);
@@ -192,7 +200,6 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, const PhotoOptions& options) {
   cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(sigma));
   photo += noise;
 
-  Photo out;
   photo.convertTo(out.image, CV_8UC3);
   out.pageToImage = cv::Matx33d(h);
   return out;

@@ -2,6 +2,7 @@
 // A phone photo of a printed page lying on a table: perspective, background texture, uneven
 // light, a soft shadow, blur, sensor noise.
 
+#include <string>
 #include <opencv2/core.hpp>
 
 #include "Rng.h"
@@ -11,6 +12,10 @@ namespace samplegen {
 struct Photo {
   cv::Mat image;            ///< BGR, upright as the camera saw it
   cv::Matx33d pageToImage;  ///< page pixels -> photo pixels
+  /// The blur drawn, for the truth file (to measure by kind): "defocus" (sigma), "shake" (length
+  /// in photo pixels, angle in degrees from the x axis towards +y) or "slight".
+  std::string blurKind;
+  double blurSigma = 0, shakeLength = 0, shakeAngleDeg = 0;
 };
 
 /// Which of a photo's difficulties may be drawn (all of them in the corpus; a sample that tests
