@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "noticescan/page/PageFinder.h"
+#include "noticescan/page/Shake.h"
 #include "noticescan/util/Leptonica.h"
 
 namespace noticescan::page {
@@ -72,16 +73,46 @@ cv::Mat colourCopy(const cv::Mat& image) {
   return out;
 }
 
+/// A photo taken while the phone moved: the smear is measured and undone within `region` of the
+/// camera's frame, where it is the same everywhere (after flattening, perspective would make it
+/// differ across the page). The quality measured later is of the flattened page before this, as
+/// the photo was taken, so its warning still tells the person to hold the phone still.
+void undoShake(cv::Mat& gray, const cv::Rect& region, const PrepareOptions& options, PreparedPage& out) {
+  const cv::Rect inside = region & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (!options.removeShake || inside.empty()) return;
+  out.shake = findShake(gray(inside));
+  if (!out.shake) return;
+  cv::Mat sharp = gray.clone();
+  removeShake(gray(inside), *out.shake).copyTo(sharp(inside));
+  gray = sharp;
+  if (options.keepDebugImages) out.debugImages.emplace_back("unshaken", gray);
+}
+
 /// Step 1. A photographed sheet is warped flat and its light evened out; a camera frame with no
 /// sheet found is reduced to a working size. Returns the map from the input to the result.
 Transform flattenPhoto(const cv::Mat& image, cv::Mat& gray, const PrepareOptions& options, PreparedPage& out) {
   const std::optional<FoundPage> found = options.findPage ? findPage(image) : std::nullopt;
   if (!found) {
     if (options.keepDebugImages) out.debugImages.emplace_back("input", gray);
-    if (std::max(gray.cols, gray.rows) <= kReduceAbove) return Transform::eye();
-    const double s = kMaxWorkingSide / static_cast<double>(std::max(gray.cols, gray.rows));
-    cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
-    return Transform(s, 0, 0, 0, s, 0, 0, 0, 1);
+    Transform reduce = Transform::eye();
+    if (std::max(gray.cols, gray.rows) > kReduceAbove) {
+      const double s = kMaxWorkingSide / static_cast<double>(std::max(gray.cols, gray.rows));
+      cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
+      reduce = Transform(s, 0, 0, 0, s, 0, 0, 0, 1);
+    }
+    // A close-up of part of a page from a phone: no sheet's edge in view, but it may be shaken.
+    if (out.cameraFrame) {
+      const cv::Mat taken = gray;
+      undoShake(gray, cv::Rect(0, 0, gray.cols, gray.rows), options, out);
+      if (out.shake) out.takenQuality = measureQuality(taken);
+    }
+    return reduce;
+  }
+  const cv::Mat taken = gray;
+  {
+    std::vector<cv::Point> corners;
+    for (const Point& p : found->corners) corners.emplace_back(static_cast<int>(p.x), static_cast<int>(p.y));
+    undoShake(gray, cv::boundingRect(corners), options, out);
   }
   const cv::Size size = flatSize(found->corners);
   std::vector<cv::Point2f> from, to = {{0, 0}, {static_cast<float>(size.width), 0},
@@ -100,6 +131,12 @@ Transform flattenPhoto(const cv::Mat& image, cv::Mat& gray, const PrepareOptions
     out.debugImages.emplace_back("flattened", flat);
   }
   gray = evenOutLight(flat);
+  if (out.shake) {
+    // The page as photographed, flattened the same way, for the quality measure.
+    cv::Mat flatTaken;
+    cv::warpPerspective(taken, flatTaken, cv::Mat(warp), size, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+    out.takenQuality = measureQuality(evenOutLight(flatTaken));
+  }
   out.flattened = true;
   out.pageAreaShare = found->areaShare;
   out.outline = found->corners;
@@ -207,7 +244,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   cv::Mat small;
   cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
   const Transform upDown = settleUpDown(upright, small, out);
-  out.quality = measureQuality(small);
+  out.quality = out.takenQuality ? *out.takenQuality : measureQuality(small);
   const Transform enlarge = enlargeSmallText(upright, small, analysisScale);
 
   out.gray = upright;

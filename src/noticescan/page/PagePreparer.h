@@ -1,6 +1,7 @@
 #pragma once
 // page/: raster page -> upright, deskewed gray page + the transform back to the source.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "noticescan/Types.h"
 #include "noticescan/page/Geometry.h"
 #include "noticescan/page/Quality.h"
+#include "noticescan/page/Shake.h"
 
 namespace noticescan::page {
 
@@ -42,6 +44,10 @@ struct PreparedPage {
   bool cameraFrame = false;                    ///< the input has a camera sensor's proportions
   PageQuality quality;                         ///< measured at the page's own resolution, before
                                                ///< small text is enlarged (which softens edges)
+  std::optional<Shake> shake;                  ///< a photo's hand-shake smear, measured and removed
+  /// With a shake removed: the quality of the page as photographed (what `quality` then holds),
+  /// so that the person is still told the photo is blurred and its readings are trusted less.
+  std::optional<PageQuality> takenQuality;
   Quad outline{};                              ///< the page in input pixels (the whole image if not found)
   std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
   /// Named intermediate images for --debug-dir, in pipeline order.
@@ -52,6 +58,7 @@ struct PreparedPage {
 struct PrepareOptions {
   bool keepDebugImages = false;  ///< fill PreparedPage::debugImages
   bool findPage = true;          ///< look for a photographed sheet of paper and warp it flat
+  bool removeShake = true;       ///< measure a photo's hand-shake smear and undo it
   /// Search range of the deskewer, degrees either way. Wider than the 15 degrees promised: at the
   /// edge of the search the sweep finds no peak (pages skewed 14.3 and 14.5 degrees were left
   /// crooked with a 15-degree search).

@@ -1,0 +1,233 @@
+#include "noticescan/page/Shake.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
+
+namespace noticescan::page {
+namespace {
+
+/// The smear is measured on the image's busiest squares of this many pixels (print, not margins).
+constexpr int kTileSide = 256;
+constexpr int kMaxTiles = 12;
+/// The longest smear looked for, in pixels: a shaken 12 MP phone photo smears over 5-15.
+constexpr int kMaxShakeLength = 30;
+/// The directions and lengths tried.
+constexpr double kCoarseAngleStep = 4.0;
+constexpr double kCoarseLengthStep = 0.5;
+constexpr double kAngleStep = 1.0;
+constexpr double kLengthStep = 0.25;
+/// Frequencies beyond this many cycles per pixel are mostly grain in a photo of print.
+constexpr double kMaxFrequency = 0.35;
+/// How far either side of the zero line its neighbours are taken, as a share of the line's
+/// distance from the origin.
+constexpr double kNeighbour = 0.3;
+/// Frequencies beyond this are taken as grain alone.
+constexpr double kGrainFrequency = 0.42;
+/// A zero line's neighbours must stand this far (in log power) above the grain to count.
+constexpr double kAboveGrain = 1.5;
+/// A zero line is judged on at least this many of its points.
+constexpr std::size_t kMinLinePoints = 12;
+/// Wiener deconvolution: the noise-to-signal power ratio that keeps the kernel's zeros from
+/// amplifying the photo's grain.
+constexpr double kNoiseToSignal = 0.01;
+
+double radians(double degrees) { return degrees * CV_PI / 180.0; }
+
+/// The image's busiest tiles (most gradient energy), as float images of their gray levels.
+std::vector<cv::Mat> busiestTiles(const cv::Mat& gray) {
+  struct Scored {
+    double energy;
+    cv::Rect rect;
+  };
+  std::vector<Scored> scored;
+  cv::Mat gx, gy, small;
+  // Scores come from a copy a quarter the size: only which tiles hold text matters.
+  cv::resize(gray, small, cv::Size(), 0.25, 0.25, cv::INTER_AREA);
+  cv::Sobel(small, gx, CV_32F, 1, 0, 3);
+  cv::Sobel(small, gy, CV_32F, 0, 1, 3);
+  cv::Mat energy = gx.mul(gx) + gy.mul(gy);
+  const int step = kTileSide / 4;
+  for (int y = 0; y + step <= small.rows; y += step) {
+    for (int x = 0; x + step <= small.cols; x += step) {
+      scored.push_back({cv::sum(energy(cv::Rect(x, y, step, step)))[0], cv::Rect(x * 4, y * 4, kTileSide, kTileSide)});
+    }
+  }
+  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) { return a.energy > b.energy; });
+  std::vector<cv::Mat> tiles;
+  for (const Scored& s : scored) {
+    if (static_cast<int>(tiles.size()) == kMaxTiles) break;
+    const cv::Rect inside = s.rect & cv::Rect(0, 0, gray.cols, gray.rows);
+    if (inside.width < kTileSide || inside.height < kTileSide) continue;
+    cv::Mat tile;
+    gray(inside).convertTo(tile, CV_32F, 1.0 / 255.0);
+    tiles.push_back(tile);
+  }
+  return tiles;
+}
+
+/// The tiles' mean power spectrum, in log, the zero frequency at (0, 0): each tile less its mean
+/// and tapered to its edges by a Hann window, so that the tile's border adds no stripes.
+cv::Mat logPowerSpectrum(const std::vector<cv::Mat>& tiles) {
+  cv::Mat window, sum;
+  cv::createHanningWindow(window, cv::Size(kTileSide, kTileSide), CV_32F);
+  for (const cv::Mat& tile : tiles) {
+    cv::Mat centred = (tile - cv::mean(tile)[0]).mul(window), spectrum;
+    cv::dft(centred, spectrum, cv::DFT_COMPLEX_OUTPUT);
+    std::vector<cv::Mat> parts;
+    cv::split(spectrum, parts);
+    cv::Mat power = parts[0].mul(parts[0]) + parts[1].mul(parts[1]);
+    if (sum.empty()) sum = power; else sum += power;
+  }
+  cv::Mat out;
+  cv::log(sum / static_cast<double>(tiles.size()) + 1e-6, out);
+  return out;
+}
+
+/// A spectrum's value at frequency (fx, fy) in cycles per pixel, by bilinear interpolation.
+double at(const cv::Mat& spectrum, double fx, double fy) {
+  const double x = fx * spectrum.cols, y = fy * spectrum.rows;
+  const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
+  const double ax = x - x0, ay = y - y0;
+  const auto v = [&](int i, int j) {
+    return static_cast<double>(spectrum.at<float>((j % spectrum.rows + spectrum.rows) % spectrum.rows,
+                                                  (i % spectrum.cols + spectrum.cols) % spectrum.cols));
+  };
+  return (1 - ay) * ((1 - ax) * v(x0, y0) + ax * v(x0 + 1, y0)) + ay * ((1 - ax) * v(x0, y0 + 1) + ax * v(x0 + 1, y0 + 1));
+}
+
+/// The log power of the photo's grain: the median over the highest frequencies, where print has
+/// little left.
+double grainLevel(const cv::Mat& spectrum) {
+  std::vector<float> high;
+  for (int y = 0; y < spectrum.rows; ++y) {
+    for (int x = 0; x < spectrum.cols; ++x) {
+      const double fx = std::min(x, spectrum.cols - x) / static_cast<double>(spectrum.cols);
+      const double fy = std::min(y, spectrum.rows - y) / static_cast<double>(spectrum.rows);
+      if (fx * fx + fy * fy >= kGrainFrequency * kGrainFrequency) high.push_back(spectrum.at<float>(y, x));
+    }
+  }
+  std::nth_element(high.begin(), high.begin() + static_cast<std::ptrdiff_t>(high.size() / 2), high.end());
+  return high[high.size() / 2];
+}
+
+/// How far below its neighbours the log power lies on the line of frequencies where a smear of
+/// `length` along (c, s) has its first zero (a straight smear's response is a sinc of the
+/// frequency's component along it, zero at 1 / length): at each point of that line within the band
+/// |f| < kMaxFrequency, (mean of the two points kNeighbour / length either side) - (the point); the
+/// median of those dips. A straight dark line is the smear's mark; the edge of a blurred page's
+/// round spectrum only touches a line here and there, and grain has no line at all.
+double smearEvidence(const cv::Mat& spectrum, double floor, double degrees, double length) {
+  const double c = std::cos(radians(degrees)), s = std::sin(radians(degrees));
+  const double t = 1 / length, d = kNeighbour / length;
+  std::vector<double> dips;
+  const double step = 1.0 / spectrum.cols;
+  for (double u = -kMaxFrequency; u <= kMaxFrequency; u += step) {
+    const auto point = [&](double along) { return at(spectrum, along * c - u * s, along * s + u * c); };
+    if ((t + d) * (t + d) + u * u > kMaxFrequency * kMaxFrequency) continue;
+    const double inner = point(t - d), outer = point(t + d);
+    // Only where the print is stronger than the grain can a zero show.
+    if (std::min(inner, outer) < floor + kAboveGrain) continue;
+    dips.push_back(0.5 * (inner + outer) - point(t));
+  }
+  if (dips.size() < kMinLinePoints) return 0;
+  std::nth_element(dips.begin(), dips.begin() + static_cast<std::ptrdiff_t>(dips.size() / 2), dips.end());
+  return dips[dips.size() / 2];
+}
+
+/// The frequency response of a straight smear of `length` pixels along (c, s) at frequency
+/// (fx, fy) in cycles per pixel: the sinc of the frequency's component along the smear.
+double smearResponse(double length, double c, double s, double fx, double fy) {
+  const double t = CV_PI * length * (fx * c + fy * s);
+  return std::abs(t) < 1e-9 ? 1.0 : std::sin(t) / t;
+}
+
+}  // namespace
+
+std::optional<Shake> findShake(const cv::Mat& gray) {
+  CV_Assert(gray.type() == CV_8UC1);
+  const std::vector<cv::Mat> tiles = busiestTiles(gray);
+  if (tiles.empty()) return std::nullopt;
+  const cv::Mat spectrum = logPowerSpectrum(tiles);
+  const double floor = grainLevel(spectrum);
+  Shake shake;
+  double best = 0;
+  const auto search = [&](double fromAngle, double toAngle, double angleStep, double fromLength, double toLength,
+                          double lengthStep) {
+    for (double a = fromAngle; a <= toAngle + 1e-9; a += angleStep) {
+      for (double length = std::max(kMinShakeLength, fromLength); length <= std::min<double>(kMaxShakeLength, toLength) + 1e-9;
+           length += lengthStep) {
+        const double evidence = smearEvidence(spectrum, floor, a, length);
+        if (evidence > best) {
+          best = evidence;
+          shake.angleDegrees = a;
+          shake.length = length;
+        }
+      }
+    }
+  };
+  // Coarsely over every direction and length, then finely around the best.
+  search(0, 180 - kCoarseAngleStep, kCoarseAngleStep, kMinShakeLength, kMaxShakeLength, kCoarseLengthStep);
+  const double angle = shake.angleDegrees, length = shake.length;
+  search(angle - kCoarseAngleStep, angle + kCoarseAngleStep, kAngleStep, length - kCoarseLengthStep,
+         length + kCoarseLengthStep, kLengthStep);
+  shake.angleDegrees = std::fmod(shake.angleDegrees + 180.0, 180.0);
+  shake.strength = best;
+  // A best length at the shortest tried is the edge of the search, not a smear's own mark.
+  if (shake.strength < kMinShakeStrength || shake.length <= kMinShakeLength) return std::nullopt;
+  return shake;
+}
+
+cv::Mat removeShake(const cv::Mat& gray, const Shake& shake) {
+  CV_Assert(gray.type() == CV_8UC1);
+  // A replicated margin wider than the smear keeps the page's edges from wrapping round.
+  const int margin = static_cast<int>(std::ceil(shake.length)) + 8;
+  cv::Mat padded;
+  gray.convertTo(padded, CV_32F);
+  cv::copyMakeBorder(padded, padded, margin, margin, margin, margin, cv::BORDER_REPLICATE);
+  const int rows = cv::getOptimalDFTSize(padded.rows), cols = cv::getOptimalDFTSize(padded.cols);
+  cv::copyMakeBorder(padded, padded, 0, rows - padded.rows, 0, cols - padded.cols, cv::BORDER_REPLICATE);
+  // The real transform's packed layout (OpenCV's CCS) holds half the plane.
+  cv::Mat spectrum;
+  cv::dft(padded, spectrum);
+  // The smear is symmetric about its middle, so its response H is real and even, and so is the
+  // Wiener filter H / (H^2 + k): each frequency's real and imaginary parts are scaled alike.
+  const double c = std::cos(radians(shake.angleDegrees)), s = std::sin(radians(shake.angleDegrees));
+  const auto gain = [&](int y, int x) {
+    const double fy = (y <= rows / 2 ? y : y - rows) / static_cast<double>(rows);
+    const double fx = x / static_cast<double>(cols);
+    const double h = smearResponse(shake.length, c, s, fx, fy);
+    return static_cast<float>(h / (h * h + kNoiseToSignal));
+  };
+  // Columns 1 .. (cols - 1) / 2: a (real, imaginary) pair per frequency on every row.
+  for (int y = 0; y < rows; ++y) {
+    auto* row = spectrum.ptr<float>(y);
+    for (int x = 1; 2 * x < cols; ++x) {
+      const float g = gain(y, x);
+      row[2 * x - 1] *= g;
+      row[2 * x] *= g;
+    }
+  }
+  // The first column (frequency 0 across) and, for an even width, the last (frequency 1/2): their
+  // frequencies down the plane packed the same way down the column.
+  std::vector<std::pair<int, int>> packed = {{0, 0}};
+  if (cols % 2 == 0) packed.emplace_back(cols - 1, cols / 2);
+  for (const auto& [column, x] : packed) {
+    spectrum.at<float>(0, column) *= gain(0, x);
+    for (int y = 1; 2 * y < rows; ++y) {
+      const float g = gain(y, x);
+      spectrum.at<float>(2 * y - 1, column) *= g;
+      spectrum.at<float>(2 * y, column) *= g;
+    }
+    if (rows % 2 == 0) spectrum.at<float>(rows - 1, column) *= gain(rows / 2, x);
+  }
+  cv::Mat restored;
+  cv::idft(spectrum, restored, cv::DFT_SCALE | cv::DFT_REAL_OUTPUT);
+  cv::Mat out;
+  restored(cv::Rect(margin, margin, gray.cols, gray.rows)).convertTo(out, CV_8U);
+  return out;
+}
+
+}  // namespace noticescan::page
