@@ -57,7 +57,6 @@ struct Written {
   nlohmann::ordered_json pageCorners;  ///< photos: the sheet's corners in the (upright) photo's pixels
   bool pageInFrame = false;
   nlohmann::ordered_json blur;  ///< photos: the blur drawn, to measure by kind
-
   std::vector<Drawn> drawn;
   std::vector<Drawn> partial;  ///< cut by the frame's edge: neither required nor an error if found
 };

@@ -192,7 +192,7 @@ Photo phonePhoto(const cv::Mat& pageIn, Rng& rng, const PhotoOptions& options) {
   } else {
     out.blurKind = "slight";
     out.blurSigma = 0.7;
-    cv::GaussianBlur(photo, photo, cv::Size(0, 0), 0.7);
+    cv::GaussianBlur(photo, photo, cv::Size(0, 0), out.blurSigma);
   }
   cv::Mat noise(frame, CV_32FC3);
   cv::setRNGSeed(static_cast<int>(rng.next() & 0x7fffffff));
