@@ -150,6 +150,16 @@ TEST(ExtractorTest, BareDigitsNeedTheirLabel) {
   EXPECT_EQ(values, (std::vector<std::string>{"A012345678", "A098170274"}));
 }
 
+TEST(ExtractorTest, ABareNumberNearestALabelOfAnotherIdentifierIsNotTakenForItsOwnType) {
+  // OCR read eight of the account number's twelve digits; an A-number label further off does not
+  // make them an A-number.
+  EXPECT_TRUE(run({{0, 0, "A-Number"}, {200, 0, "Online Account Number"}, {440, 0, "61226677"}}).fields.empty());
+  // Under its own label the same digits are an A-number.
+  const PageExtraction e = run({{0, 0, "A-Number:"}, {150, 0, "61226677"}, {0, 60, "USCIS Online Account Number"}});
+  ASSERT_EQ(e.fields.size(), 1u);
+  EXPECT_EQ(e.fields[0].value, "A061226677");
+}
+
 TEST(ExtractorTest, RepairsLowerConfidenceAndAreRecorded) {
   const PageExtraction clean = run({{0, 0, "Receipt Number IOE0912345678"}});
   const PageExtraction mangled = run({{0, 0, "Receipt Number I0E09l2345678"}});

@@ -96,6 +96,23 @@ TEST(GrammarTest, ReceiptDropsTableRuleGluedInFront) {
     ASSERT_EQ(values(text, FieldType::ReceiptNumber), V{"IOE0912345678"}) << text;
     EXPECT_TRUE(candidates.front().strippedRule) << text;
   }
+  // A "|" is a rule for sure, so the misread prefix after it may still be repaired; a "1" might be
+  // the prefix's own I, so there the repair is one guess too many.
+  EXPECT_EQ(values("|10E0912345678", FieldType::ReceiptNumber), V{"IOE0912345678"});
+  EXPECT_TRUE(values("110E0912345678", FieldType::ReceiptNumber).empty());
+}
+
+TEST(GrammarTest, AccountNumberDropsTableRuleGluedInFront) {
+  const std::vector<Candidate> found = findCandidates("| 1438259016719");
+  const auto it = std::find_if(found.begin(), found.end(), [](const Candidate& c) { return c.type == FieldType::OnlineAccountNumber; });
+  ASSERT_NE(it, found.end());
+  EXPECT_EQ(it->normalised.value, "438259016719");
+  EXPECT_TRUE(it->strippedRule);
+  EXPECT_EQ(it->raw, "1438259016719");
+  // A twelve-digit number starting with 1 keeps its 1; a rule before repaired digits is one guess too many.
+  EXPECT_EQ(values("123456789012", FieldType::OnlineAccountNumber), V{"123456789012"});
+  EXPECT_TRUE(values("143825901671O", FieldType::OnlineAccountNumber).empty());
+  EXPECT_TRUE(values("2438259016719", FieldType::OnlineAccountNumber).empty());
 }
 
 TEST(GrammarTest, ReceiptRejectsWrongLengthAndProse) {
@@ -146,6 +163,18 @@ TEST(GrammarTest, BareDigitsNextToMoreDigitsAreAFragment) {
   EXPECT_TRUE(values("12 1234 5678 9012", FieldType::OnlineAccountNumber).empty());
   // An A-prefixed number is anchored by its "A" and may be followed by a year.
   EXPECT_EQ(values("A284654049 2026", FieldType::ANumber), V{"A284654049"});
+}
+
+TEST(GrammarTest, AnANumberReadInTwoPiecesIsJoinedWhenThePiecesMakeNineDigits) {
+  const std::vector<Candidate> found = findCandidates("Petitioner A0456774 32");
+  const auto it = std::find_if(found.begin(), found.end(), [](const Candidate& c) { return c.type == FieldType::ANumber; });
+  ASSERT_NE(it, found.end());
+  EXPECT_EQ(it->normalised.value, "A045677432");
+  EXPECT_EQ(it->raw, "A0456774 32");
+  ASSERT_EQ(it->normalised.repairs.size(), 1u);  // the join is a guess and is recorded as one
+  // Digits that would make more than nine, or a whole A-number followed by a number, stay apart.
+  EXPECT_EQ(values("A0456774 321", FieldType::ANumber), V{"A000456774"});
+  EXPECT_EQ(values("A045677432 12", FieldType::ANumber), V{"A045677432"});
 }
 
 TEST(GrammarTest, PhoneZipAndSsnAreNotANumberShapes) {

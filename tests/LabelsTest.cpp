@@ -35,6 +35,24 @@ TEST(LabelsTest, MatchesMangledLabels) {
   EXPECT_EQ(labelNames({{0, 0, "Receivedl Date"}}), std::vector<std::string>{"Received Date"});
 }
 
+TEST(LabelsTest, DigitsReadForLettersInALabelAreNoEdit) {
+  EXPECT_EQ(editDistance("us015", "uscis", 3), 1);  // only the C costs: 1/i and 5/s are look-alikes
+  EXPECT_EQ(labelNames({{0, 0, "US015 Online Account Nunbe"}}), std::vector<std::string>{"USCIS Online Account Number"});
+  EXPECT_EQ(labelNames({{0, 0, "Rece1pt Number"}}), std::vector<std::string>{"Receipt Number"});
+}
+
+TEST(LabelsTest, TheSignOrLetterThatMakesALabelMustBeRead) {
+  // "USCIS" in running text ("Your USCIS Online ...", "USCIS may ...") is not "USCIS#".
+  EXPECT_TRUE(labelNames({{0, 0, "USCIS"}}).empty());
+  EXPECT_TRUE(labelNames({{0, 0, "Alien"}}).empty());
+  EXPECT_EQ(labelNames({{0, 0, "USCIS#"}}), std::vector<std::string>{"A-Number"});
+  EXPECT_EQ(labelNames({{0, 0, "USCIS #"}}), std::vector<std::string>{"A-Number"});
+  EXPECT_EQ(labelNames({{0, 0, "USCIS At"}}), std::vector<std::string>{"A-Number"});  // a sign misread
+  // Nor is "Number" alone "A Number".
+  EXPECT_TRUE(labelNames({{0, 0, "Number"}}).empty());
+  EXPECT_EQ(labelNames({{0, 0, "A Numbor"}}), std::vector<std::string>{"A-Number"});
+}
+
 TEST(LabelsTest, LongestLabelWins) {
   EXPECT_EQ(labelNames({{0, 0, "USCIS Online Account Number"}}),
             std::vector<std::string>{"USCIS Online Account Number"});

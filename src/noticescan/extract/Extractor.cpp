@@ -46,6 +46,11 @@ bool startsLikeTelephone(const Candidate& c, const Models& models) {
 /// A label that says the value beside it is something other than the three identifiers.
 bool announcesOther(const std::string& kind) { return kind == "distractor" || kind == "online_access_code"; }
 
+/// A label that announces one of the three identifiers.
+bool announcesIdentifier(const std::string& kind) {
+  return kind == "receipt_number" || kind == "a_number" || kind == "online_account_number";
+}
+
 /// The shortest and longest online access code taken (its format is undocumented: letters and
 /// digits, often in dashed groups).
 constexpr std::size_t kMinAccessCode = 6;
@@ -340,6 +345,13 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
       // telephone...) is that something else.
       if (nearestAny.hit && announcesOther(nearestAny.hit->entry->kind) &&
           nearestAny.distance < nearestFit.distance) {
+        continue;
+      }
+      // A bare run of digits has only its label to say what it is: under an account-number label
+      // a run of eight digits is an account number read short, not an A-number.
+      const bool bare = c.shape == CandidateShape::BareDigits9 || c.shape == CandidateShape::BareDigits12;
+      if (bare && nearestAny.hit && announcesIdentifier(nearestAny.hit->entry->kind) &&
+          !labelFits(c.type, nearestAny.hit->entry->kind) && nearestAny.distance < nearestFit.distance) {
         continue;
       }
       const bool labelled = nearestFit.hit != nullptr;

@@ -91,7 +91,8 @@ const std::regex& bare9Pattern() {
   return re;
 }
 const std::regex& bare12Pattern() {
-  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{4}" NS_SEP NS_D "{4}" NS_SEP NS_D
+  // A table rule may be glued in front of an unspaced number ("1438259016719").
+  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])([|!lI1]?)(" NS_D "{4}" NS_SEP NS_D "{4}" NS_SEP NS_D
                              "{4}|" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D
                              "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
   return re;
@@ -157,7 +158,8 @@ std::optional<Normalised> normaliseAccountNumber(std::string_view digits) {
 std::vector<Candidate> findCandidates(std::string_view text, const Models& models) {
   // One row per printed shape: where the value's groups are in the pattern and how to normalise.
   // Group 1 is always where the printed text starts (a glued rule, the prefix, the "A#" or the
-  // digits); the value itself starts at the prefix group, or at group 1 when there is none.
+  // digits); the value itself starts at the prefix group, else after a glued rule at the digits,
+  // else at group 1.
   struct Shape {
     const std::regex& pattern;
     FieldType type;
@@ -176,7 +178,7 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
        [](std::string_view, std::string_view d, const Models&) { return normaliseANumber(d, false); }},
       {bare9Pattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 0, 1,
        [](std::string_view, std::string_view d, const Models&) { return normaliseANumber(d, true); }},
-      {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 0, 0, 1,
+      {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 1, 0, 2,
        [](std::string_view, std::string_view d, const Models&) { return normaliseAccountNumber(d); }},
   };
 
@@ -194,7 +196,12 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
       // guess too many ("IOE09123456789" is not a rule and "OEO9123456789").
       const bool cleanPrefix =
           std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
-      if (glued && !cleanPrefix) return;
+      // A "|" is no letter, so dropping it is no guess: "|10E..." is a rule and a misread IOE.
+      const bool ruleSign = glued && std::string_view("|!").find(group(shape.glueGroup).front()) != std::string_view::npos;
+      const bool knownPrefix = models.prefixPriors.count(normalised->value.substr(0, 3)) > 0;
+      if (glued && !cleanPrefix && !(ruleSign && knownPrefix)) return;
+      // A bare number has no prefix to vouch for it: a rule is dropped only before digits read clean.
+      if (glued && shape.prefixGroup == 0 && !normalised->repairs.empty()) return;
       // A bare digit run with more digits just before or after it ("287 284654049": OCR split a
       // 12-digit number) is a fragment of a longer number, not a number of its own.
       if (shape.shape == CandidateShape::BareDigits9 || shape.shape == CandidateShape::BareDigits12) {
@@ -206,11 +213,33 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
         if (before || after) return;
       }
 
+      // An A-number OCR split in two ("A0456774 32"): when the digits after the gap make up the
+      // nine, they are its end, not a number of their own; joining them is a repair.
+      std::size_t end = static_cast<std::size_t>(m.position(shape.digitsGroup) + m.length(shape.digitsGroup));
+      if (shape.shape == CandidateShape::APrefixed && normalised->value.size() == 10) {
+        const std::string_view digits = group(shape.digitsGroup);
+        const auto count = static_cast<std::size_t>(std::count_if(digits.begin(), digits.end(), [](char ch) { return !isSeparator(ch); }));
+        std::size_t tail = end + 1;
+        while (tail < text.size() && std::isdigit(static_cast<unsigned char>(text[tail]))) ++tail;
+        const bool gap = end < text.size() && text[end] == ' ';
+        const bool ends = tail >= text.size() || !std::isalnum(static_cast<unsigned char>(text[tail]));
+        if (gap && ends && count < 9 && count + (tail - end - 1) == 9) {
+          std::optional<Normalised> joined =
+              normaliseANumber(std::string(digits) + std::string(text.substr(end + 1, tail - end - 1)), false);
+          if (joined) {
+            joined->repairs.push_back("joined digits read apart at " + std::to_string(1 + count));
+            normalised = std::move(joined);
+            end = tail;
+          }
+        }
+      }
+
       Candidate c;
       c.type = shape.type;
       c.shape = shape.shape;
-      c.begin = static_cast<std::size_t>(m.position(shape.prefixGroup != 0 ? shape.prefixGroup : 1));
-      c.end = static_cast<std::size_t>(m.position(shape.digitsGroup) + m.length(shape.digitsGroup));
+      c.begin = static_cast<std::size_t>(
+          m.position(shape.prefixGroup != 0 ? shape.prefixGroup : shape.glueGroup != 0 ? shape.digitsGroup : 1));
+      c.end = end;
       const auto rawBegin = static_cast<std::size_t>(m.position(1));
       c.raw = std::string(text.substr(rawBegin, c.end - rawBegin));
       c.normalised = std::move(*normalised);

@@ -17,6 +17,21 @@ constexpr std::size_t kCutLabelLetters = 3;
 /// How far a value that starts the next line of wrapped prose is from a label ending the line.
 constexpr double kWrappedDistance = 1.5;
 
+/// Whether OCR commonly reads the letter `letter` as the digit `digit` in a word of print
+/// ("US015" for "USCIS", "Numb3r"): such a substitution in a label costs nothing.
+bool lookAlike(char a, char b) {
+  const auto pair = [](char digit, char letter) {
+    switch (digit) {
+      case '0': return letter == 'o';
+      case '1': return letter == 'i' || letter == 'l';
+      case '5': return letter == 's';
+      case '8': return letter == 'b';
+      default: return false;
+    }
+  };
+  return pair(a, b) || pair(b, a);
+}
+
 }  // namespace
 
 int allowedEdits(std::size_t length) {
@@ -35,7 +50,8 @@ int editDistance(std::string_view a, std::string_view b, int limit) {
     current[0] = i;
     int rowMin = i;
     for (int j = 1; j <= m; ++j) {
-      const int cost = a[static_cast<std::size_t>(i - 1)] == b[static_cast<std::size_t>(j - 1)] ? 0 : 1;
+      const char x = a[static_cast<std::size_t>(i - 1)], y = b[static_cast<std::size_t>(j - 1)];
+      const int cost = x == y || lookAlike(x, y) ? 0 : 1;
       current[static_cast<std::size_t>(j)] = std::min({previous[static_cast<std::size_t>(j)] + 1,
                                                        current[static_cast<std::size_t>(j - 1)] + 1,
                                                        previous[static_cast<std::size_t>(j - 1)] + cost});
@@ -81,6 +97,11 @@ std::vector<LabelHit> findLabels(const Layout& layout, const Models& models) {
         for (const Variant& v : variants) {
           if (count + 1 < v.words || count > v.words + 1) continue;
           const int limit = allowedEdits(v.joined.size());
+          // The "#" of "USCIS#" or "Alien #" is what makes it a label: "USCIS" alone is a name in
+          // running text. OCR may misread the sign ("USCIS At") but the match may not drop it.
+          if (v.joined.find('#') != std::string::npos && joined.size() < v.joined.size()) continue;
+          // Likewise the lone letter that starts "A Number" or "A Nbr": "Number" alone is no label.
+          if (v.firstLength == 1 && joined.front() != v.joined.front()) continue;
           int edits = editDistance(joined, v.joined, limit);
           bool matched = edits <= limit;
           // A word the picture's edge cut may be a label of several words without the start of its

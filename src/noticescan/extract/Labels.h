@@ -21,7 +21,8 @@ struct LabelHit {
 
 /// Edits allowed when matching a label text of `length` characters.
 int allowedEdits(std::size_t length);
-/// Levenshtein distance, giving up (returning limit + 1) once it exceeds `limit`.
+/// Levenshtein distance, giving up (returning limit + 1) once it exceeds `limit`. A digit in place
+/// of the lower-case letter OCR confuses it with (0/o, 1/i, 1/l, 5/s, 8/b) is no edit.
 int editDistance(std::string_view a, std::string_view b, int limit);
 
 /// All label occurrences, longest variant first where they overlap.
