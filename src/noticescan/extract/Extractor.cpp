@@ -341,17 +341,13 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
         if (labelFits(c.type, kind) && *d < nearestFit.distance) nearestFit = {&label, *d};
         if (kind == "role" && *d < nearestRole.distance) nearestRole = {&label, *d};
       }
-      // A number whose closest label says it is something else (NVC case, card, access code,
-      // telephone...) is that something else.
-      if (nearestAny.hit && announcesOther(nearestAny.hit->entry->kind) &&
-          nearestAny.distance < nearestFit.distance) {
-        continue;
-      }
-      // A bare run of digits has only its label to say what it is: under an account-number label
-      // a run of eight digits is an account number read short, not an A-number.
+      // A number whose closest label (closer than any that fits it) says it is something else
+      // (NVC case, card, access code, telephone...) is that something else. So is a bare run of
+      // digits closest to another identifier's label: it has only its label to say what it is,
+      // and eight digits under an account-number label are an account number read short.
       const bool bare = c.shape == CandidateShape::BareDigits9 || c.shape == CandidateShape::BareDigits12;
-      if (bare && nearestAny.hit && announcesIdentifier(nearestAny.hit->entry->kind) &&
-          !labelFits(c.type, nearestAny.hit->entry->kind) && nearestAny.distance < nearestFit.distance) {
+      if (nearestAny.hit && nearestAny.distance < nearestFit.distance &&
+          (announcesOther(nearestAny.hit->entry->kind) || (bare && announcesIdentifier(nearestAny.hit->entry->kind)))) {
         continue;
       }
       const bool labelled = nearestFit.hit != nullptr;

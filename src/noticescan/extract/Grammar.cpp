@@ -197,9 +197,10 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
       const bool cleanPrefix =
           std::all_of(prefix.begin(), prefix.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
       // A "|" is no letter, so dropping it is no guess: "|10E..." is a rule and a misread IOE.
-      const bool ruleSign = glued && std::string_view("|!").find(group(shape.glueGroup).front()) != std::string_view::npos;
-      const bool knownPrefix = models.prefixPriors.count(normalised->value.substr(0, 3)) > 0;
-      if (glued && !cleanPrefix && !(ruleSign && knownPrefix)) return;
+      if (glued && !cleanPrefix) {
+        const bool ruleSign = std::string_view("|!").find(group(shape.glueGroup).front()) != std::string_view::npos;
+        if (!ruleSign || models.prefixPriors.count(normalised->value.substr(0, 3)) == 0) return;
+      }
       // A bare number has no prefix to vouch for it: a rule is dropped only before digits read clean.
       if (glued && shape.prefixGroup == 0 && !normalised->repairs.empty()) return;
       // A bare digit run with more digits just before or after it ("287 284654049": OCR split a
@@ -216,7 +217,7 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
       // An A-number OCR split in two ("A0456774 32"): when the digits after the gap make up the
       // nine, they are its end, not a number of their own; joining them is a repair.
       std::size_t end = static_cast<std::size_t>(m.position(shape.digitsGroup) + m.length(shape.digitsGroup));
-      if (shape.shape == CandidateShape::APrefixed && normalised->value.size() == 10) {
+      if (shape.shape == CandidateShape::APrefixed) {
         const std::string_view digits = group(shape.digitsGroup);
         const auto count = static_cast<std::size_t>(std::count_if(digits.begin(), digits.end(), [](char ch) { return !isSeparator(ch); }));
         std::size_t tail = end + 1;
