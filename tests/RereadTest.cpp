@@ -272,6 +272,26 @@ TEST(RereadTest, AValueAfterAWordIsFoundWhateverLettersThatWordEndsIn) {
   EXPECT_EQ(spans[0].after, ".");
 }
 
+TEST(RereadTest, AValueBeforeAWordThatStartsLikeDigitsIsFound) {
+  // "A# 017-009-201 Social Security": the "So" of "Social" reads as digits (5, 0), so the longest
+  // match of the span pattern ends inside that word. The value before it is still a span.
+  const auto spanTexts = [](const std::string& text) {
+    const std::vector<Word> words = layOut({{100, 100, text, 0.6}});
+    std::vector<std::string> out;
+    for (const reread::Span& span : reread::findUncertainSpans(words)) {
+      std::string joined;
+      for (const int i : span.words) joined += (joined.empty() ? "" : " ") + words[static_cast<std::size_t>(i)].text;
+      out.push_back(joined);
+    }
+    return out;
+  };
+  EXPECT_EQ(spanTexts("under A# 017-009-201 Social Security Numbers"),
+            (std::vector<std::string>{"A# 017-009-201"}));
+  EXPECT_EQ(spanTexts("Beneficiary A253 244 487 ZIP code"), (std::vector<std::string>{"A253 244 487"}));
+  // The value keeps every group of its own: it is cut back only to the word end before "Gone".
+  EXPECT_EQ(spanTexts("Receipt IOE 0912 345678 Gone"), (std::vector<std::string>{"IOE 0912 345678"}));
+}
+
 TEST(RereadTest, StrayMarksInAnANumberStillMakeOneSpanFromItsA) {
   // The words of the one span found in `text`, its role label unreadable.
   const auto spanWords = [](const std::string& text) {

@@ -85,9 +85,22 @@ const std::regex& receiptLikePattern() {
 
 /// The runs of `text` that `pattern` matches from a word's start to a word's end, left to right,
 /// not overlapping. Tried at every word start: a match that begins inside a word ("iary 4966..."
-/// in "Beneficiary 496623829") is not a value, and must not hide the value that follows it.
+/// in "Beneficiary 496623829") is not a value, and must not hide the value that follows it. A
+/// match that runs into the next word ("A# 017-009-201 So" of "... Social", the "So" read as
+/// digits) is tried again on the text up to an earlier word end, longest first.
 std::vector<std::pair<std::size_t, std::size_t>> wordBoundedMatches(const std::string& text, const std::regex& pattern) {
   const auto inWord = [&](std::size_t i) { return std::isalnum(static_cast<unsigned char>(text[i])) != 0; };
+  const auto atWordEnd = [&](std::size_t i) { return i == text.size() || !inWord(i); };
+  // The end of the match of `pattern` at `pos` within text[pos, limit), if any and non-empty.
+  const auto matchEnd = [&](std::size_t pos, std::size_t limit) -> std::size_t {
+    std::smatch m;
+    const auto first = text.begin() + static_cast<std::ptrdiff_t>(pos);
+    if (!std::regex_search(first, text.begin() + static_cast<std::ptrdiff_t>(limit), m, pattern,
+                           std::regex_constants::match_continuous)) {
+      return pos;
+    }
+    return pos + static_cast<std::size_t>(m.length(0));
+  };
   std::vector<std::pair<std::size_t, std::size_t>> found;
   std::size_t pos = 0;
   while (pos < text.size()) {
@@ -95,16 +108,18 @@ std::vector<std::pair<std::size_t, std::size_t>> wordBoundedMatches(const std::s
       ++pos;
       continue;
     }
-    std::smatch m;
-    if (std::regex_search(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end(), m, pattern,
-                          std::regex_constants::match_continuous) &&
-        m.length(0) > 0) {
-      const std::size_t stop = pos + static_cast<std::size_t>(m.length(0));
-      if (stop == text.size() || !inWord(stop)) {
-        found.emplace_back(pos, stop);
-        pos = stop;
-        continue;
-      }
+    std::size_t stop = matchEnd(pos, text.size());
+    // Cut back to the word end before the word the match ran into, and match again there.
+    while (stop > pos && !atWordEnd(stop)) {
+      std::size_t limit = stop;
+      while (limit > pos && inWord(limit - 1)) --limit;   // the start of the word run into
+      while (limit > pos && !inWord(limit - 1)) --limit;  // back over what parts it from the one before
+      stop = limit > pos ? matchEnd(pos, limit) : pos;
+    }
+    if (stop > pos) {
+      found.emplace_back(pos, stop);
+      pos = stop;
+      continue;
     }
     ++pos;
   }
