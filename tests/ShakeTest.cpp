@@ -99,6 +99,42 @@ TEST_P(ShakeTest, UndoingItBringsThePageBack) {
       << inkDisagreement(restored, sharp) << " vs " << inkDisagreement(blurred, sharp);
 }
 
+/// An approval notice's header as photographed: the boxes of the grid (long rules across and
+/// down), a value in a monospaced font in each, on security paper's fine wavy pattern.
+cv::Mat headerGridPage() {
+  cv::Mat page(2000, 1600, CV_8UC1, cv::Scalar(245));
+  for (int y = 0; y < page.rows; y += 9) {
+    for (int x = 0; x + 4 < page.cols; x += 4) {
+      const int dy = static_cast<int>(std::lround(3 * std::sin(x / 40.0)));
+      cv::line(page, cv::Point(x, y + dy), cv::Point(x + 4, y + dy), cv::Scalar(225), 1, cv::LINE_AA);
+    }
+  }
+  for (int row = 0; row < 6; ++row) {
+    const int top = 200 + row * 260;
+    cv::line(page, cv::Point(60, top), cv::Point(1540, top), cv::Scalar(40), 3);
+    for (int col = 0; col < 3; ++col) {
+      const int left = 60 + col * 493;
+      cv::line(page, cv::Point(left, top), cv::Point(left, top + 260), cv::Scalar(40), 3);
+      cv::putText(page, "RECEIPT NUMBER", cv::Point(left + 14, top + 40), cv::FONT_HERSHEY_SIMPLEX, 0.7, cv::Scalar(30), 1,
+                  cv::LINE_AA);
+      cv::putText(page, col == 1 ? "327735935509" : "IOE0951010391", cv::Point(left + 14, top + 110),
+                  cv::FONT_HERSHEY_PLAIN, 2.2, cv::Scalar(20), 2, cv::LINE_AA);
+      cv::putText(page, "02/14/2024", cv::Point(left + 14, top + 200), cv::FONT_HERSHEY_PLAIN, 2.2, cv::Scalar(20), 2,
+                  cv::LINE_AA);
+    }
+  }
+  return page;
+}
+
+TEST(ShakeGridTest, MeasuresTheSmearOnAHeaderGridOnSecurityPaper) {
+  for (const Smear smear : {Smear{78.6, 12}, Smear{66, 10}, Smear{25, 11}, Smear{100, 12}, Smear{120, 9}}) {
+    const std::optional<Shake> found = findShake(withGrain(shaken(headerGridPage(), smear.degrees, smear.length), 4));
+    ASSERT_TRUE(found.has_value()) << smear.degrees;
+    EXPECT_LE(angleBetween(found->angleDegrees, smear.degrees), 5.0) << smear.degrees << " " << found->angleDegrees;
+    EXPECT_NEAR(found->length, smear.length, 1.0) << smear.degrees;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Directions, ShakeTest,
                          ::testing::Values(Smear{0, 9}, Smear{17, 7.5}, Smear{63, 12}, Smear{90, 10}, Smear{151, 8},
                                            Smear{172, 14}));

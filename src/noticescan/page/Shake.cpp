@@ -117,24 +117,32 @@ double grainLevel(const cv::Mat& spectrum) {
 /// `length` along (c, s) has its first zero (a straight smear's response is a sinc of the
 /// frequency's component along it, zero at 1 / length): at each point of that line within the band
 /// |f| < kMaxFrequency, (mean of the two points kNeighbour / length either side) - (the point); the
-/// median of those dips. A straight dark line is the smear's mark; the edge of a blurred page's
-/// round spectrum only touches a line here and there, and grain has no line at all.
+/// median of those dips, where the print is strong enough to show a zero, weighed by the square
+/// root of the share of the line's points that are. A straight dark line is the smear's mark, and
+/// it runs along the print's spectrum (the smear leaves the print's power along its zero lines and
+/// takes it off across them), so most of its points show. A line that only crosses that bright
+/// band, where it dips a little at the few points inside it (a page grid and security paper's
+/// pattern make such crossings), or touches the edge of a blurred page's round spectrum, has few
+/// points that show; grain has no line. (A plain share, as against its root, lost long smears,
+/// whose zero line runs out beyond the frequencies print reaches: a 16-pixel smear went unfound.)
 double smearEvidence(const cv::Mat& spectrum, double floor, double degrees, double length) {
   const double c = std::cos(radians(degrees)), s = std::sin(radians(degrees));
   const double t = 1 / length, d = kNeighbour / length;
   std::vector<double> dips;
+  std::size_t total = 0;  // the line's points within the band
   const double step = 1.0 / spectrum.cols;
   for (double u = -kMaxFrequency; u <= kMaxFrequency; u += step) {
     const auto point = [&](double along) { return at(spectrum, along * c - u * s, along * s + u * c); };
     if ((t + d) * (t + d) + u * u > kMaxFrequency * kMaxFrequency) continue;
     const double inner = point(t - d), outer = point(t + d);
+    ++total;
     // Only where the print is stronger than the grain can a zero show.
     if (std::min(inner, outer) < floor + kAboveGrain) continue;
     dips.push_back(0.5 * (inner + outer) - point(t));
   }
   if (dips.size() < kMinLinePoints) return 0;
   std::nth_element(dips.begin(), dips.begin() + static_cast<std::ptrdiff_t>(dips.size() / 2), dips.end());
-  return dips[dips.size() / 2];
+  return dips[dips.size() / 2] * std::sqrt(static_cast<double>(dips.size()) / static_cast<double>(total));
 }
 
 /// The frequency response of a straight smear of `length` pixels along (c, s) at frequency
