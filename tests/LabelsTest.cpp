@@ -94,3 +94,26 @@ TEST(LabelsTest, ALabelCutByThePicturesEdgeMatchesByItsEnding) {
   // At least three letters of the cut word must be left.
   EXPECT_FALSE(namesAccount("nt Number 330682558768", true));
 }
+
+TEST(LayoutTest, WordsOfSlopingLinesStayOnTheirLines) {
+  // A close-up photo with no sheet's edge to flatten by: its lines of prose rise 14 px a word to
+  // the right, so each line's words together span twice a line's height, while the lines are 60 px
+  // apart. Each word belongs with its neighbours on its own line, in reading order.
+  std::vector<noticescan::Word> words;
+  const std::vector<std::string> lines[] = {{"Your", "receipt", "number", "is", "MSC2409251194", "whenever"},
+                                            {"The", "above", "petition", "has", "been", "received."}};
+  for (int l = 0; l < 2; ++l) {
+    for (int i = 0; i < 6; ++i) {
+      words.push_back({lines[l][static_cast<std::size_t>(i)], noticescan::Rect{100.0 + 130 * i, 300.0 + 60 * l - 14 * i, 110, 40}, 0.95});
+    }
+  }
+  const Layout layout = buildLayout(words);
+  std::vector<std::string> texts;
+  for (const Line& line : layout.lines) {
+    std::string text;
+    for (const int s : line.segments) text += (text.empty() ? "" : " | ") + layout.segments[static_cast<std::size_t>(s)].text;
+    texts.push_back(text);
+  }
+  EXPECT_EQ(texts, (std::vector<std::string>{"Your receipt number is MSC2409251194 whenever",
+                                             "The above petition has been received."}));
+}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <string_view>
 #include <utility>
 
@@ -77,22 +78,42 @@ Layout buildLayout(std::vector<Word> words) {
   const auto ordinaryHeight = [&](const Rect& box) {
     return box.height >= kOrdinaryHeightRange[0] * typical && box.height <= kOrdinaryHeightRange[1] * typical;
   };
+  // What a word is measured against on a line: the line's word of ordinary height nearest it
+  // across the page, and how far across that is. On a photo whose lines slope (perspective left in
+  // a close-up with no sheet's edge to flatten by) the band of the whole line is taller than a line
+  // and takes in words of the lines above and below; the neighbouring word of the same line is
+  // level with the word.
+  const auto horizontalGap = [](const Rect& a, const Rect& b) { return std::max({0.0, a.x - b.right(), b.x - a.right()}); };
+  const auto nearestBand = [&](const Building& line, const Rect& box) -> std::pair<const Rect*, double> {
+    if (!line.ordinary) return {&line.band, horizontalGap(line.box, box)};
+    std::pair<const Rect*, double> nearest{&line.band, std::numeric_limits<double>::infinity()};
+    for (const int i : line.words) {
+      const Rect& other = w[static_cast<std::size_t>(i)].box;
+      if (!ordinaryHeight(other)) continue;
+      const double gap = horizontalGap(other, box);
+      if (gap < nearest.second) nearest = {&other, gap};
+    }
+    return nearest;
+  };
   std::vector<Building> building;
   for (const int index : order) {
     const Rect& box = w[index].box;
     int best = -1;
-    double bestOverlap = 0;
+    double bestGap = 0, bestOverlap = 0;
     const bool tall = box.height > 3 * typical;
     if (!tall) {
       for (std::size_t l = building.size(); l-- > 0 && l + 8 >= building.size();) {
         if (building[l].closed) continue;
         // A line of specks only takes a word that lies half inside it: a speck must not gather
         // the words around it into a line of their own.
-        const Rect& band = building[l].band;
-        const double overlap = verticalOverlap(band, box) /
-                               std::max(1.0, building[l].ordinary ? std::min(box.height, band.height) : box.height);
-        if (overlap >= 0.5 && overlap > bestOverlap) {
+        const auto [band, gap] = nearestBand(building[l], box);
+        const double overlap = verticalOverlap(*band, box) /
+                               std::max(1.0, building[l].ordinary ? std::min(box.height, band->height) : box.height);
+        // Of the lines the word is level with, the one it continues: the nearest across the page
+        // (a sloping line's far end can be level with the next line's start), then the most level.
+        if (overlap >= 0.5 && (best < 0 || gap < bestGap || (gap == bestGap && overlap > bestOverlap))) {
           best = static_cast<int>(l);
+          bestGap = gap;
           bestOverlap = overlap;
         }
       }
