@@ -123,8 +123,9 @@ double grainLevel(const cv::Mat& spectrum) {
 /// takes it off across them), so most of its points show. A line that only crosses that bright
 /// band, where it dips a little at the few points inside it (a page grid and security paper's
 /// pattern make such crossings), or touches the edge of a blurred page's round spectrum, has few
-/// points that show; grain has no line. (A plain share, as against its root, lost long smears,
-/// whose zero line runs out beyond the frequencies print reaches: a 16-pixel smear went unfound.)
+/// points that show; grain has no line. (Taking the median over the whole line, a point that
+/// does not show counting as no dip, lost long smears, whose zero line runs out beyond the
+/// frequencies print reaches: a 16-pixel smear went unfound.)
 double smearEvidence(const cv::Mat& spectrum, double floor, double degrees, double length) {
   const double c = std::cos(radians(degrees)), s = std::sin(radians(degrees));
   const double t = 1 / length, d = kNeighbour / length;
