@@ -160,6 +160,35 @@ TEST(ExtractorTest, ABareNumberNearestALabelOfAnotherIdentifierIsNotTakenForItsO
   EXPECT_EQ(e.fields[0].value, "A061226677");
 }
 
+TEST(ExtractorTest, TwelveDigitsInTheBoxBesideTheReceiptNumberAreTheAccountNumberWhenItsLabelIsUnread) {
+  // A faxed header whose account-number label came out as noise: the twelve digits alone in the
+  // box right of the receipt number's are the account number (DOMAIN.md), trusted less than under
+  // their label.
+  std::vector<Text> texts = modernHeader();
+  texts[1].text = "Ilsces Oiuhme Aeeeuvnt Nivnrbey";
+  const PageExtraction e = run(texts);
+  const Field* account = find(e, FieldType::OnlineAccountNumber);
+  ASSERT_NE(account, nullptr);
+  EXPECT_EQ(account->value, "123456789012");
+  EXPECT_TRUE(hasEvidence(*account, "beside_receipt"));
+  EXPECT_FALSE(hasEvidence(*account, "label"));
+  const Field* labelled = find(run(modernHeader()), FieldType::OnlineAccountNumber);
+  ASSERT_NE(labelled, nullptr);
+  EXPECT_LT(account->confidence, labelled->confidence);
+
+  // Without a receipt number read beside them the digits have nothing to say what they are.
+  std::vector<Text> noReceipt = texts;
+  noReceipt[3].text = "Ieaeeeu";
+  EXPECT_EQ(find(run(noReceipt), FieldType::OnlineAccountNumber), nullptr);
+  // Nor when they are not alone in their box, or needed a repair to be twelve digits.
+  std::vector<Text> notAlone = texts;
+  notAlone[4].text = "123456789012 Plus";
+  EXPECT_EQ(find(run(notAlone), FieldType::OnlineAccountNumber), nullptr);
+  std::vector<Text> repaired = texts;
+  repaired[4].text = "1234567B9012";
+  EXPECT_EQ(find(run(repaired), FieldType::OnlineAccountNumber), nullptr);
+}
+
 TEST(ExtractorTest, RepairsLowerConfidenceAndAreRecorded) {
   const PageExtraction clean = run({{0, 0, "Receipt Number IOE0912345678"}});
   const PageExtraction mangled = run({{0, 0, "Receipt Number I0E09l2345678"}});

@@ -51,6 +51,31 @@ bool announcesIdentifier(const std::string& kind) {
   return kind == "receipt_number" || kind == "a_number" || kind == "online_account_number";
 }
 
+/// Twelve digits alone in the header box right of the receipt number's, their own label unread:
+/// the account number's box (DOMAIN.md: "in its own header box next to Receipt Number"). Nothing
+/// else printed on a notice is twelve digits, but with no label to say so it is less sure.
+constexpr double kBesideReceiptPrior = 0.8;
+
+/// Whether candidate `c` of segment `s` is a bare twelve-digit value read as it is (no repair),
+/// alone in its segment, and the segment just left of it on its line holds a receipt number of a
+/// known prefix: an account number in its header box whose label was not read.
+bool besideReceipt(const Layout& layout, std::size_t s, const Candidate& c, const Models& models) {
+  const Segment& segment = layout.segments[s];
+  if (!c.normalised.repairs.empty() || c.strippedRule) return false;
+  const auto isMark = [](char ch) { return ch == '.' || ch == ',' || ch == ' '; };
+  for (std::size_t i = 0; i < segment.text.size(); ++i) {
+    if ((i < c.begin || i >= c.end) && !isMark(segment.text[i])) return false;
+  }
+  const std::vector<int>& row = layout.lines[static_cast<std::size_t>(segment.line)].segments;
+  const auto at = std::find(row.begin(), row.end(), static_cast<int>(s));
+  if (at == row.begin() || at == row.end()) return false;
+  const Segment& left = layout.segments[static_cast<std::size_t>(*(at - 1))];
+  const std::vector<Candidate> before = findCandidates(left.text, models);
+  return std::any_of(before.begin(), before.end(), [&](const Candidate& r) {
+    return r.shape == CandidateShape::Receipt && models.prefixPriors.count(r.normalised.value.substr(0, 3)) > 0;
+  });
+}
+
 /// The shortest and longest online access code taken (its format is undocumented: letters and
 /// digits, often in dashed groups).
 constexpr std::size_t kMinAccessCode = 6;
@@ -391,8 +416,15 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
           prior = 0.9;
           break;
         case CandidateShape::BareDigits12:
-          if (!labelled || startsLikeTelephone(c, models)) continue;
-          prior = 0.93;
+          if (startsLikeTelephone(c, models)) continue;
+          if (labelled) {
+            prior = 0.93;
+          } else if (besideReceipt(layout, s, c, models)) {
+            prior = kBesideReceiptPrior;
+            field.evidence.push_back("beside_receipt");
+          } else {
+            continue;
+          }
           break;
       }
       if (c.type == FieldType::ANumber && nearestRole.hit && nearestRole.distance <= kMaxRoleDistance) {
