@@ -1,6 +1,6 @@
-// The image loader's JPEG path (libjpeg straight into OpenCV's layout): channel order, gray stays
+// The image loader: its JPEG path (libjpeg straight into OpenCV's layout): channel order, gray stays
 // gray, large photos decoded at a reduced size with their source size kept, and damaged data
-// answered as an input problem.
+// answered as an input problem; and black-and-white pages (faxes) told apart from gray ones.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -107,6 +107,28 @@ TEST(ImageLoaderTest, CmykJpegIsDecodedThroughLeptonica) {
   EXPECT_EQ(page.image.size(), cv::Size(120, 80));
   const cv::Scalar mean = cv::mean(page.image);
   EXPECT_GT(mean[0] + mean[1] + mean[2], 3 * 200.0);
+}
+
+TEST(ImageLoaderTest, BlackAndWhitePagesAreToldApartFromGrayOnes) {
+  // A fax as fax software writes it: 204 x 98 dpi, nothing but black and white. It is stretched
+  // to square pixels, which makes grays; the page still says it was stored black and white, so
+  // that its enlarged letters are smoothed before OCR.
+  cv::Mat fax(98, 204, CV_8UC1, cv::Scalar(255));
+  cv::putText(fax, "A012", cv::Point(10, 60), cv::FONT_HERSHEY_SIMPLEX, 1.0, cv::Scalar(0), 2);
+  cv::threshold(fax, fax, 128, 255, cv::THRESH_BINARY);
+  std::vector<unsigned char> bytes;
+  cv::imencode(".tif", fax, bytes, {cv::IMWRITE_TIFF_RESUNIT, 2, cv::IMWRITE_TIFF_XDPI, 204, cv::IMWRITE_TIFF_YDPI, 98});
+  const std::string tiff(bytes.begin(), bytes.end());
+  const LoadedPage stretched = openImage(tiff, Format::Tiff, ScanOptions{})->page(0);
+  EXPECT_EQ(stretched.image.rows, 204);
+  EXPECT_TRUE(stretched.bilevel);
+  EXPECT_TRUE(openImage(encode(fax, ".png"), Format::Png, ScanOptions{})->page(0).bilevel);
+
+  // One gray pixel makes a gray page; so does a photo's JPEG.
+  cv::Mat gray = fax.clone();
+  gray.at<unsigned char>(5, 5) = 128;
+  EXPECT_FALSE(openImage(encode(gray, ".png"), Format::Png, ScanOptions{})->page(0).bilevel);
+  EXPECT_FALSE(loadOnly(encode(fax)).bilevel);
 }
 
 TEST(ImageLoaderTest, DamagedJpegDataIsAnInputProblemNotACrash) {

@@ -119,6 +119,27 @@ TEST(PagePreparerTest, SmallTextIsEnlargedAndStillMapsBack) {
   EXPECT_EQ(big.gray.cols, large.cols);
 }
 
+TEST(PagePreparerTest, EnlargedLettersOfABlackAndWhitePageAreSmoothed) {
+  // A black-and-white page with small text (a fax): enlarged, its letters' stair steps are
+  // smoothed into grays; a gray page's are enlarged as they are.
+  cv::Mat input;
+  cv::threshold(textPage(), input, 128, 255, cv::THRESH_BINARY);
+  PrepareOptions options;
+  const PreparedPage plain = preparePage(input, options);
+  options.bilevel = true;
+  const PreparedPage smoothed = preparePage(input, options);
+  ASSERT_EQ(plain.gray.size(), smoothed.gray.size());
+  ASSERT_GT(plain.gray.cols, input.cols * 1.3);
+  const auto grays = [](const cv::Mat& image) {
+    cv::Mat between;
+    cv::inRange(image, 32, 223, between);
+    return cv::countNonZero(between);
+  };
+  EXPECT_GT(grays(smoothed.gray), 1.5 * grays(plain.gray));
+  // The text is still there: as much ink, give or take the smoothing.
+  EXPECT_NEAR(cv::mean(smoothed.gray)[0], cv::mean(plain.gray)[0], 2.0);
+}
+
 TEST(PagePreparerTest, CameraProportionsAreToldApartFromScans) {
   EXPECT_TRUE(looksLikeCameraFrame(3024, 4032));   // 12 MP, 4:3
   EXPECT_TRUE(looksLikeCameraFrame(4032, 3024));

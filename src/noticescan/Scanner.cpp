@@ -233,6 +233,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     t = Clock::now();
     page::PrepareOptions prepareOptions;
     prepareOptions.keepDebugImages = debug;
+    prepareOptions.bilevel = loaded.bilevel;
     page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
     times.page += msSince(t);
     deadline.check();

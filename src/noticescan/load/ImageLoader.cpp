@@ -118,6 +118,14 @@ cv::Mat decode(std::string_view bytes, Format format, int reduction) {
   return format == Format::Jpeg ? applyOrientation(std::move(image), exifOrientation(bytes)) : image;
 }
 
+/// Whether a decoded raster holds nothing but pure black and pure white.
+bool isBilevel(const cv::Mat& image) {
+  if (image.empty() || image.channels() != 1 || image.depth() != CV_8U) return false;
+  cv::Mat between;
+  cv::inRange(image, 1, 254, between);
+  return cv::countNonZero(between) == 0;
+}
+
 /// One decoded frame: JPEG (turned by its EXIF orientation), PNG, WebP, BMP, GIF, and HEIC photos.
 class SingleImage final : public Document {
  public:
@@ -127,6 +135,7 @@ class SingleImage final : public Document {
   LoadedPage page(int) override {
     LoadedPage page;
     page.image = image_;
+    page.bilevel = isBilevel(image_);
     // Coordinates are reported in the full-size photo's pixels even when it was decoded reduced.
     page.sourceWidth = image_.cols * reduction_;
     page.sourceHeight = image_.rows * reduction_;
@@ -169,6 +178,7 @@ class TiffImage final : public Document {
     }
     LoadedPage page;
     page.image = util::pixToMat(pix.get());
+    page.bilevel = isBilevel(page.image);
     page.sourceWidth = page.image.cols;
     page.sourceHeight = page.image.rows;
     // Fax pages often have non-square pixels (204 x 98 dpi): stretch to square pixels so text

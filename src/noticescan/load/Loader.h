@@ -39,6 +39,9 @@ struct LoadedPage {
   /// Maps raster pixels to source units: identity for ordinary images, a scale for rendered PDF
   /// pages (72/dpi) and for images with non-square pixels (fax).
   cv::Matx33d toSource = cv::Matx33d::eye();
+  /// The raster was stored black and white (a fax, a 1-bit scan): only pure black and pure white
+  /// before any stretching. Its letters' edges are stair steps of whole pixels.
+  bool bilevel = false;
   /// Page size in source units.
   double sourceWidth = 0;
   double sourceHeight = 0;

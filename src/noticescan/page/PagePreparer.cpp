@@ -212,11 +212,13 @@ double medianCharacterHeight(const cv::Mat& small, double analysisScale) {
 }
 
 /// Step 4. Small text (low-resolution scans, faxes) is enlarged to the size Tesseract reads best.
-Transform enlargeSmallText(cv::Mat& upright, const cv::Mat& small, double analysisScale) {
+/// A black-and-white page's enlarged letters are smoothed (kBilevelSmoothing).
+Transform enlargeSmallText(cv::Mat& upright, const cv::Mat& small, double analysisScale, bool bilevel) {
   const double height = medianCharacterHeight(small, analysisScale);
   if (height <= 0 || height >= kMinCharacterHeight) return Transform::eye();
   const double factor = std::min(kMaxEnlargement, kTargetCharacterHeight / height);
   cv::resize(upright, upright, cv::Size(), factor, factor, cv::INTER_LINEAR);
+  if (bilevel) cv::GaussianBlur(upright, upright, cv::Size(), kBilevelSmoothing * factor);
   return Transform(factor, 0, 0, 0, factor, 0, 0, 0, 1);
 }
 
@@ -245,7 +247,7 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
   const Transform upDown = settleUpDown(upright, small, out);
   out.quality = out.takenQuality ? *out.takenQuality : measureQuality(small);
-  const Transform enlarge = enlargeSmallText(upright, small, analysisScale);
+  const Transform enlarge = enlargeSmallText(upright, small, analysisScale, options.bilevel);
 
   out.gray = upright;
   out.toInput = (enlarge * upDown * turnAndDeskew * flatten).inv();

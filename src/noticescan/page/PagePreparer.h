@@ -26,6 +26,10 @@ inline constexpr int kMaxWorkingSide = 3300;
 inline constexpr double kMinCharacterHeight = 18;
 inline constexpr double kTargetCharacterHeight = 25;
 inline constexpr double kMaxEnlargement = 2.5;
+/// Small text of a black-and-white page (a fax) is blurred after enlargement by a Gaussian of this
+/// many pixels of the page before enlargement: Tesseract, trained on gray anti-aliased print,
+/// misreads the whole-pixel stair steps of a 98-line fax's letters far more often.
+inline constexpr double kBilevelSmoothing = 0.6;
 /// Skews smaller than this many degrees are not worth a resampling.
 inline constexpr double kMinSkewDegrees = 0.1;
 /// Leptonica's up/down confidence beyond which its verdict is taken without a second opinion.
@@ -63,6 +67,9 @@ struct PrepareOptions {
   /// edge of the search the sweep finds no peak (pages skewed 14.3 and 14.5 degrees were left
   /// crooked with a 15-degree search).
   double maxSkewDegrees = 20.0;
+  /// The page was stored black and white (load::LoadedPage::bilevel): when its small text is
+  /// enlarged, the stair-stepped edges are smoothed (kBilevelSmoothing).
+  bool bilevel = false;
 };
 
 /// Whether an image has a phone camera's proportions (4:3 or 16:9, either way round) and size:
