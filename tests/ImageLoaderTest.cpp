@@ -1,4 +1,4 @@
-// The image loader: its JPEG path (libjpeg straight into OpenCV's layout): channel order, gray stays
+// The image loader. Its JPEG path (libjpeg straight into OpenCV's layout): channel order, gray stays
 // gray, large photos decoded at a reduced size with their source size kept, and damaged data
 // answered as an input problem; and black-and-white pages (faxes) told apart from gray ones.
 #include <gtest/gtest.h>
