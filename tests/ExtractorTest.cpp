@@ -172,7 +172,8 @@ TEST(ExtractorTest, TwelveDigitsInTheBoxBesideTheReceiptNumberAreTheAccountNumbe
   EXPECT_EQ(account->value, "123456789012");
   EXPECT_TRUE(hasEvidence(*account, "beside_receipt"));
   EXPECT_FALSE(hasEvidence(*account, "label"));
-  const Field* labelled = find(run(modernHeader()), FieldType::OnlineAccountNumber);
+  const PageExtraction underLabel = run(modernHeader());
+  const Field* labelled = find(underLabel, FieldType::OnlineAccountNumber);
   ASSERT_NE(labelled, nullptr);
   EXPECT_LT(account->confidence, labelled->confidence);
 

@@ -165,6 +165,19 @@ TEST(GrammarTest, BareDigitsNextToMoreDigitsAreAFragment) {
   EXPECT_EQ(values("A284654049 2026", FieldType::ANumber), V{"A284654049"});
 }
 
+TEST(GrammarTest, AnANumberWhoseGroupsRunOnPastNineDigitsIsNotCutShort) {
+  // A faxed "A# 023-467-845" read as "All 023-467-845": the first groups are no A-number of their own.
+  // Only the last nine digits remain, as a bare number that needs its label.
+  EXPECT_EQ(values("BENEFICIARY All 023-467-845", FieldType::ANumber), V{"A023467845"});
+  for (const Candidate& c : findCandidates("BENEFICIARY All 023-467-845")) {
+    EXPECT_NE(c.shape, CandidateShape::APrefixed) << c.raw;
+  }
+  EXPECT_TRUE(values("A123-456-789-012", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("A123 456 789/12", FieldType::ANumber).empty());
+  // A sentence's full stop after the number is no more digits.
+  EXPECT_EQ(values("Your A-number is A123-456-789.", FieldType::ANumber), V{"A123456789"});
+}
+
 TEST(GrammarTest, AnANumberReadInTwoPiecesIsJoinedWhenThePiecesMakeNineDigits) {
   const std::vector<Candidate> found = findCandidates("Petitioner A0456774 32");
   const auto it = std::find_if(found.begin(), found.end(), [](const Candidate& c) { return c.type == FieldType::ANumber; });

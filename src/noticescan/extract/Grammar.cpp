@@ -81,8 +81,10 @@ const std::regex& asteriskReceiptPattern() {
   return re;
 }
 const std::regex& aPrefixedPattern() {
+  // Digits that run on after a hyphen, slash or dot ("All 023-467-845": "A#" read as "All") make
+  // a longer number, of which the first nine are no A-number.
   static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_D "{1,3}" NS_SEP NS_D
-                             "{3}" NS_SEP NS_D "{3})(?![A-Za-z0-9])");
+                             "{3}" NS_SEP NS_D "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
   return re;
 }
 const std::regex& bare9Pattern() {
