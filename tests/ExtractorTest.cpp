@@ -255,6 +255,39 @@ TEST(ExtractorTest, ANumberReadTwiceWithOneDigitSlipIsOneNumber) {
   EXPECT_EQ(fields[0].value, "A284494597");
 }
 
+TEST(ExtractorTest, AReceiptReadAgainWithOneLetterOfItsPrefixMisreadIsOneNumber) {
+  // A fax: the header's receipt number read right, the letter's copy with "E" read "H".
+  const std::vector<Field> fields = combinedPage(
+      {{0, 0, "Receipt Number"}, {0, 30, "IOE0917467764", 0.6}, {0, 200, "Receipt Number: IOH0917467764", 0.9}});
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_EQ(fields[0].value, "IOE0917467764");
+  EXPECT_FALSE(hasEvidence(fields[0], "outvoted_misread_twin"));
+  // Alone, that prefix is reported as read: "H" for "E" is no common confusion to guess at.
+  const std::vector<Field> alone = combinedPage({{0, 200, "Receipt Number: IOH0917467764"}});
+  ASSERT_EQ(alone.size(), 1u);
+  EXPECT_EQ(alone[0].value, "IOH0917467764");
+  EXPECT_TRUE(hasEvidence(alone[0], "unknown_prefix"));
+  // Two known prefixes with the same digits are two numbers.
+  EXPECT_EQ(combinedPage({{0, 0, "Receipt Number: EAC2190012345"}, {0, 200, "Receipt Number: WAC2190012345"}}).size(), 2u);
+}
+
+TEST(ExtractorTest, ALabelledReceiptWhosePrefixIsAKnownOneWithALetterMisreadIsThatOnesRepaired) {
+  const std::vector<Field> misread = combinedPage({{0, 0, "Receipt Number: JOE0917467764"}});
+  ASSERT_EQ(misread.size(), 1u);
+  EXPECT_EQ(misread[0].value, "IOE0917467764");
+  EXPECT_TRUE(hasEvidence(misread[0], "known_prefix"));
+  EXPECT_EQ(misread[0].repairs, std::vector<std::string>{"J->I at 0"});
+  const std::vector<Field> clean = combinedPage({{0, 0, "Receipt Number: IOE0917467764"}});
+  ASSERT_EQ(clean.size(), 1u);
+  EXPECT_LT(misread[0].confidence, clean[0].confidence);
+  // Without its label the misread prefix is no receipt number at all (NVC and card numbers share
+  // the shape), and a prefix as close to two offices' stays as read.
+  EXPECT_TRUE(combinedPage({{0, 0, "see JOE0917467764 enclosed"}}).empty());
+  const std::vector<Field> ambiguous = combinedPage({{0, 0, "Receipt Number: LAC1990846078"}});
+  ASSERT_EQ(ambiguous.size(), 1u);
+  EXPECT_EQ(ambiguous[0].value, "LAC1990846078");
+}
+
 TEST(ExtractorTest, ConsecutiveReceiptNumbersAreBothKept) {
   // A family's filings get consecutive numbers: they differ at the end, and both are real.
   EXPECT_EQ(combinedPage({{0, 0, "Receipt Number: EAC2190012345"}, {0, 200, "related case EAC2190012346", 0.7}}).size(), 2u);

@@ -124,6 +124,24 @@ TEST(GrammarTest, ReceiptRejectsWrongLengthAndProse) {
   EXPECT_TRUE(values("ABCOOSOOBZZIG", FieldType::ReceiptNumber).empty());
 }
 
+TEST(GrammarTest, AKnownPrefixWithOneCommonlyConfusedLetterIsTold) {
+  const Models& m = defaultModels();
+  EXPECT_EQ(misreadKnownPrefix("JOE", m.prefixPriors), "IOE");
+  EXPECT_EQ(misreadKnownPrefix("IOF", m.prefixPriors), "IOE");
+  EXPECT_EQ(misreadKnownPrefix("SRO", m.prefixPriors), "SRC");
+  EXPECT_EQ(misreadKnownPrefix("NBG", m.prefixPriors), "NBC");
+  EXPECT_EQ(misreadKnownPrefix("IOE", m.prefixPriors), std::nullopt);  // already known
+  EXPECT_EQ(misreadKnownPrefix("IOH", m.prefixPriors), std::nullopt);  // H for E: no common confusion
+  EXPECT_EQ(misreadKnownPrefix("BMB", m.prefixPriors), std::nullopt);  // an NVC consulate
+  EXPECT_EQ(misreadKnownPrefix("JOF", m.prefixPriors), std::nullopt);  // two letters off
+  // "OSC" is CSC with C read O, "MSC" with M read O is no confusion: one candidate. Where two
+  // offices are each one confusion away there is no guess.
+  EXPECT_EQ(misreadKnownPrefix("OSC", m.prefixPriors), "CSC");
+  const std::map<std::string, double> two = {{"IOC", 0.9}, {"JOO", 0.9}};
+  EXPECT_EQ(misreadKnownPrefix("JOC", two), std::nullopt);  // IOC with I read J, or JOO with O read C
+  EXPECT_EQ(misreadKnownPrefix("LOC", two), "IOC");
+}
+
 TEST(GrammarTest, ANumberPrintedForms) {
   EXPECT_EQ(values("A# 123-456-789", FieldType::ANumber), V{"A123456789"});
   EXPECT_EQ(values("Applicant A123 456 789", FieldType::ANumber), V{"A123456789"});

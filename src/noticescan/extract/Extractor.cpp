@@ -206,9 +206,34 @@ double twinScore(const Field& f) {
   return f.confidence * (implausible ? 0.5 : 1.0);
 }
 
-/// Of misread twins, the lower-ranked reading (twinScore) goes; the other keeps a note of the conflict.
+/// How many characters two values of the same length differ in.
+std::size_t differences(const std::string& a, const std::string& b) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
+  return n;
+}
+
+/// Whether `unknown`, a receipt read under its label with a prefix USCIS does not use, is `known`
+/// with one letter of its prefix misread: the same ten digits, the prefixes one letter apart
+/// ("JOE0917467764" beside "IOE0917467764").
+bool misreadPrefix(const Field& unknown, const Field& known) {
+  if (unknown.type != FieldType::ReceiptNumber || known.type != FieldType::ReceiptNumber) return false;
+  if (!hasEvidence(unknown, "unknown_prefix") || !hasEvidence(known, "known_prefix")) return false;
+  if (unknown.value.size() != known.value.size() || unknown.value.size() < 3) return false;
+  if (unknown.value.compare(3, std::string::npos, known.value, 3, std::string::npos) != 0) return false;
+  return differences(unknown.value.substr(0, 3), known.value.substr(0, 3)) == 1;
+}
+
+/// Of misread twins, the lower-ranked reading (twinScore) goes; the other keeps a note of the
+/// conflict. A reading whose prefix is a known one misread goes without a conflict: no office
+/// uses the prefix it shows.
 void dropMisreadTwins(std::vector<Field>& fields) {
   std::vector<bool> dropped(fields.size(), false);
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t j = 0; j < fields.size(); ++j) {
+      if (i != j && !dropped[j] && misreadPrefix(fields[i], fields[j])) dropped[i] = true;
+    }
+  }
   for (std::size_t i = 0; i < fields.size(); ++i) {
     for (std::size_t j = i + 1; j < fields.size(); ++j) {
       if (dropped[i] || dropped[j] || fields[i].type != fields[j].type) continue;
@@ -241,13 +266,6 @@ std::optional<std::string> barcodeReceipt(const std::string& text) {
     if (i < 3 ? !std::isupper(c) : !std::isdigit(c)) return std::nullopt;
   }
   return value;
-}
-
-/// How many characters two values of the same length differ in.
-std::size_t differences(const std::string& a, const std::string& b) {
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
-  return n;
 }
 
 /// The fiscal year (two digits) a YYYY-MM-DD date falls in: the federal year starts on October 1.
@@ -402,6 +420,20 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
             // Three letters and ten digits alone are NVC or card numbers; and a dropped table rule
             // is only believable in front of a prefix we know.
             if (!labelled || c.strippedRule) continue;
+            // Under a receipt label, a prefix one commonly confused letter from exactly one office's
+            // is that office's, misread; the guess is a repair like a digit's.
+            if (const std::optional<std::string> printed = misreadKnownPrefix(prefix, models.prefixPriors)) {
+              for (std::size_t i = 0; i < 3; ++i) {
+                if (prefix[i] != (*printed)[i]) {
+                  field.repairs.push_back(std::string(1, prefix[i]) + "->" + (*printed)[i] + " at " + std::to_string(i));
+                }
+              }
+              field.value.replace(0, 3, *printed);
+              prior = models.prefixPriors.at(*printed);
+              field.evidence.push_back("known_prefix");
+              field.evidence.push_back("prefix_misread");
+              break;
+            }
             prior = models.unknownPrefixPrior + 0.15;
             field.evidence.push_back("unknown_prefix");
           }

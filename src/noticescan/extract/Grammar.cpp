@@ -139,6 +139,32 @@ std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_
   return out;
 }
 
+std::optional<std::string> misreadKnownPrefix(std::string_view prefix, const std::map<std::string, double>& knownPrefixes) {
+  // Capitals OCR reads for one another: a printed letter (first) and what it is read as. Only
+  // shapes that differ by a stroke or a gap; a letter missing from here is never guessed at.
+  static constexpr std::array<std::pair<char, char>, 10> kConfused = {{
+      {'I', 'J'}, {'I', 'L'}, {'I', 'T'}, {'E', 'F'}, {'C', 'O'}, {'C', 'G'}, {'O', 'C'}, {'O', 'Q'}, {'O', 'D'}, {'N', 'M'},
+  }};
+  if (prefix.size() != 3 || knownPrefixes.count(std::string(prefix)) > 0) return std::nullopt;
+  std::optional<std::string> found;
+  for (const auto& [known, prior] : knownPrefixes) {
+    if (known.size() != 3) continue;
+    std::size_t differing = 0, at = 0;
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (known[i] != prefix[i]) {
+        ++differing;
+        at = i;
+      }
+    }
+    if (differing != 1) continue;
+    const bool confusable = std::find(kConfused.begin(), kConfused.end(), std::pair{known[at], prefix[at]}) != kConfused.end();
+    if (!confusable) continue;
+    if (found) return std::nullopt;  // two offices' prefixes are as close: no guess
+    found = known;
+  }
+  return found;
+}
+
 std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare) {
   std::size_t count = 0;
   for (const char c : digits) count += isSeparator(c) ? 0 : 1;

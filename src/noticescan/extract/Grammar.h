@@ -49,6 +49,10 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
 /// read as capitals, or one when the repaired prefix is in `knownPrefixes`.
 std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_view digits, bool asterisk,
                                            const std::map<std::string, double>* knownPrefixes = nullptr);
+/// The one prefix in `knownPrefixes` that `prefix` (three capitals no office uses) is with one
+/// letter misread as a letter OCR commonly confuses it with ("JOE" -> "IOE", "IOF" -> "IOE",
+/// "SRO" -> "SRC"); none when no known prefix or more than one is that close ("LAC": EAC or WAC).
+std::optional<std::string> misreadKnownPrefix(std::string_view prefix, const std::map<std::string, double>& knownPrefixes);
 /// Normalises the 7-9 digits of an A-number (separators allowed) to "A" + 9 digits.
 std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare);
 /// Normalises the 12 digits of an online account number (separators allowed).
