@@ -353,6 +353,7 @@ TEST(ExtractorTest, ReceiptFiscalYearIsCheckedAgainstTheReceivedDate) {
   ASSERT_EQ(ioe.size(), 1u);
   EXPECT_FALSE(hasEvidence(ioe[0], "fiscal_year_agrees"));
   EXPECT_FALSE(hasEvidence(ioe[0], "fiscal_year_disagrees"));
+  EXPECT_FALSE(hasEvidence(ioe[0], "leading_digit_unusual"));
   // Nor does the asterisk form, whose digits do not follow the scheme.
   const std::vector<Field> star = receiptsReceivedOn("10/02/2023", {{0, 0, "Receipt Number"}, {0, 30, "NBC*000123456"}});
   ASSERT_EQ(star.size(), 1u);
@@ -371,6 +372,22 @@ TEST(ExtractorTest, ReceiptWorkdayIsCheckedInBothDigitSchemes) {
   EXPECT_TRUE(workdayFlag("EAC2300050123"));   // workday 000
   EXPECT_TRUE(workdayFlag("EAC2349050123"));   // lockbox workday 905
   EXPECT_TRUE(workdayFlag("SRC2331250123"));   // classic workday 312
+}
+
+TEST(ExtractorTest, AnIoeNumberNotStartingWithZeroIsTrustedLessAndLosesToItsTwin) {
+  // IOE numbers commonly start with 0; a blurred 0 reads as 6. Such a reading is kept, trusted less.
+  const std::vector<Field> six = receiptsReceivedOn("01/05/2023", {{0, 0, "Receipt Number"}, {0, 30, "IOE6989876013"}});
+  const std::vector<Field> zero = receiptsReceivedOn("01/05/2023", {{0, 0, "Receipt Number"}, {0, 30, "IOE0989876013"}});
+  ASSERT_EQ(six.size(), 1u);
+  ASSERT_EQ(zero.size(), 1u);
+  EXPECT_EQ(six[0].value, "IOE6989876013");
+  EXPECT_TRUE(hasEvidence(six[0], "leading_digit_unusual"));
+  EXPECT_LT(six[0].confidence, zero[0].confidence);
+  // Read twice, the usual one wins though the other was read with more confidence.
+  const std::vector<Field> twins = receiptsReceivedOn(
+      "01/05/2023", {{0, 0, "Receipt Number"}, {0, 30, "IOE0989876013", 0.8}, {0, 200, "case IOE6989876013 of", 0.97}});
+  ASSERT_EQ(twins.size(), 1u);
+  EXPECT_EQ(twins[0].value, "IOE0989876013");
 }
 
 TEST(ExtractorTest, OfMisreadTwinsTheOneWhoseFiscalYearFailsGoes) {

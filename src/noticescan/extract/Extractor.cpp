@@ -18,6 +18,9 @@ namespace {
 
 /// A field that outvoted a near-identical reading of itself keeps this share of its confidence.
 constexpr double kTwinConflictFactor = 0.9;
+/// An IOE receipt whose digits start with anything but 0 keeps this share of its score: IOE
+/// numbers commonly start with 0 (IOE09..., IOE08...; DOMAIN.md), and a blurred 0 reads as 6 or 8.
+constexpr double kUnusualIoeFactor = 0.6;
 /// A role label this many line heights from an A-number still gives it its role.
 constexpr double kMaxRoleDistance = 12.0;
 
@@ -202,7 +205,8 @@ void addEvidence(Field& f, std::string_view word) {
 /// How a twin's reading ranks: its confidence, halved when its digits fail a plausibility check
 /// (a receipt whose fiscal year disagrees with the Received Date is the likelier misreading).
 double twinScore(const Field& f) {
-  const bool implausible = hasEvidence(f, "fiscal_year_disagrees") || hasEvidence(f, "workday_out_of_range");
+  const bool implausible = hasEvidence(f, "fiscal_year_disagrees") || hasEvidence(f, "workday_out_of_range") ||
+                           hasEvidence(f, "leading_digit_unusual");
   return f.confidence * (implausible ? 0.5 : 1.0);
 }
 
@@ -280,10 +284,17 @@ constexpr int kMaxWorkday = 270;
 
 /// Plausibility checks of a receipt number's digits (DOMAIN.md). They add evidence and never
 /// reject: the digit schemes are community-documented, not official. IOE numbers carry no fiscal
-/// year or workday. The classic scheme is YY DDD 5nnnn, the lockbox scheme YY 9 DDD nnnn (a
-/// classic workday never starts with 9).
+/// year or workday, but commonly start with 0. The classic scheme is YY DDD 5nnnn, the lockbox
+/// scheme YY 9 DDD nnnn (a classic workday never starts with 9).
 void checkReceiptDigits(Field& field, const std::optional<std::string>& receivedDate) {
-  if (field.value.size() != 13 || field.value.compare(0, 3, "IOE") == 0) return;
+  if (field.value.size() != 13) return;
+  if (field.value.compare(0, 3, "IOE") == 0) {
+    if (field.value[3] != '0') {
+      field.evidence.push_back("leading_digit_unusual");
+      field.confidence *= kUnusualIoeFactor;
+    }
+    return;
+  }
   const std::string digits = field.value.substr(3);
   // The asterisk form (NBC*000123456) has no fiscal year or workday where the scheme puts them.
   if (!std::all_of(digits.begin(), digits.end(), [](unsigned char c) { return std::isdigit(c); })) return;
