@@ -150,6 +150,16 @@ TEST(ExtractorTest, BareDigitsNeedTheirLabel) {
   EXPECT_EQ(values, (std::vector<std::string>{"A012345678", "A098170274"}));
 }
 
+TEST(ExtractorTest, AnANumberWithItsAReadAsFourIsTakenUnderItsLabelOnly) {
+  const PageExtraction e = run({{0, 0, "A-Number:"}, {150, 0, "4208726873"}});
+  ASSERT_EQ(e.fields.size(), 1u);
+  EXPECT_EQ(e.fields[0].value, "A208726873");
+  const PageExtraction clean = run({{0, 0, "A-Number:"}, {150, 0, "A208726873"}});
+  ASSERT_EQ(clean.fields.size(), 1u);
+  EXPECT_LT(e.fields[0].confidence, clean.fields[0].confidence);
+  EXPECT_TRUE(run({{0, 0, "call 4208726873 today"}}).fields.empty());
+}
+
 TEST(ExtractorTest, ABareNumberNearestALabelOfAnotherIdentifierIsNotTakenForItsOwnType) {
   // OCR read eight of the account number's twelve digits; an A-number label further off does not
   // make them an A-number.

@@ -208,6 +208,21 @@ TEST(GrammarTest, AnANumberReadInTwoPiecesIsJoinedWhenThePiecesMakeNineDigits) {
   EXPECT_EQ(values("A045677432 12", FieldType::ANumber), V{"A045677432"});
 }
 
+TEST(GrammarTest, AnANumberWhoseAWasReadAsFourIsOfferedAsNeedingItsLabel) {
+  const std::vector<Candidate> found = findCandidates("USCIS A# 4208726873");
+  const auto it = std::find_if(found.begin(), found.end(), [](const Candidate& c) { return c.type == FieldType::ANumber; });
+  ASSERT_NE(it, found.end());
+  EXPECT_EQ(it->normalised.value, "A208726873");
+  EXPECT_EQ(it->shape, CandidateShape::BareDigits9);  // no "A" was read: its label must vouch for it
+  ASSERT_FALSE(it->normalised.repairs.empty());
+  EXPECT_EQ(it->normalised.repairs.front(), "4->A at 0");
+  EXPECT_EQ(values("Applicant 4123 456 789", FieldType::ANumber), V{"A123456789"});
+  // Eight digits after a 4 are as likely a bare nine-digit number; ten digits after it are none.
+  EXPECT_EQ(values("412345678", FieldType::ANumber), V{"A412345678"});
+  EXPECT_TRUE(values("42087268731", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("4208726873-12", FieldType::ANumber).empty());
+}
+
 TEST(GrammarTest, PhoneZipAndSsnAreNotANumberShapes) {
   EXPECT_TRUE(values("call 800-375-5283 today", FieldType::ANumber).empty());
   EXPECT_TRUE(values("call 1-800-375-5283", FieldType::ANumber).empty());

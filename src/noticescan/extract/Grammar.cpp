@@ -87,6 +87,13 @@ const std::regex& aPrefixedPattern() {
                              "{3}" NS_SEP NS_D "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
   return re;
 }
+const std::regex& aReadAsFourPattern() {
+  // A faxed "A208726873" read "4208726873": the "4" glued to nine digits (with eight, "412345678" is
+  // as likely a bare number; the re-read's vote weighs those).
+  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(4)(" NS_D "{3}" NS_SEP NS_D "{3}" NS_SEP NS_D
+                             "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+  return re;
+}
 const std::regex& bare9Pattern() {
   static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{1,3}" NS_SEP NS_D "{3}" NS_SEP NS_D
                              "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
@@ -206,6 +213,13 @@ std::vector<Candidate> findCandidates(std::string_view text, const Models& model
        [](std::string_view, std::string_view d, const Models&) { return normaliseANumber(d, false); }},
       {bare9Pattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 0, 1,
        [](std::string_view, std::string_view d, const Models&) { return normaliseANumber(d, true); }},
+      // The "4" is a repair, and with no real "A" the digits need their label like bare ones.
+      {aReadAsFourPattern(), FieldType::ANumber, CandidateShape::BareDigits9, 0, 0, 2,
+       [](std::string_view, std::string_view d, const Models&) {
+         std::optional<Normalised> n = normaliseANumber(d, true);
+         if (n) n->repairs.insert(n->repairs.begin(), "4->A at 0");
+         return n;
+       }},
       {bare12Pattern(), FieldType::OnlineAccountNumber, CandidateShape::BareDigits12, 1, 0, 2,
        [](std::string_view, std::string_view d, const Models&) { return normaliseAccountNumber(d); }},
   };
