@@ -126,20 +126,26 @@ TEST(GrammarTest, ReceiptRejectsWrongLengthAndProse) {
 
 TEST(GrammarTest, AKnownPrefixWithOneCommonlyConfusedLetterIsTold) {
   const Models& m = defaultModels();
-  EXPECT_EQ(misreadKnownPrefix("JOE", m.prefixPriors), "IOE");
-  EXPECT_EQ(misreadKnownPrefix("IOF", m.prefixPriors), "IOE");
-  EXPECT_EQ(misreadKnownPrefix("SRO", m.prefixPriors), "SRC");
-  EXPECT_EQ(misreadKnownPrefix("NBG", m.prefixPriors), "NBC");
-  EXPECT_EQ(misreadKnownPrefix("IOE", m.prefixPriors), std::nullopt);  // already known
-  EXPECT_EQ(misreadKnownPrefix("IOH", m.prefixPriors), std::nullopt);  // H for E: no common confusion
-  EXPECT_EQ(misreadKnownPrefix("BMB", m.prefixPriors), std::nullopt);  // an NVC consulate
-  EXPECT_EQ(misreadKnownPrefix("JOF", m.prefixPriors), std::nullopt);  // two letters off
+  // The prefix it is, if any.
+  const auto printed = [](std::string_view read, const std::map<std::string, double>& known) -> std::optional<std::string> {
+    const std::optional<Normalised> n = misreadKnownPrefix(read, known);
+    return n ? std::optional<std::string>(n->value) : std::nullopt;
+  };
+  EXPECT_EQ(printed("JOE", m.prefixPriors), "IOE");
+  EXPECT_EQ(misreadKnownPrefix("JOE", m.prefixPriors)->repairs, std::vector<std::string>{"J->I at 0"});
+  EXPECT_EQ(printed("IOF", m.prefixPriors), "IOE");
+  EXPECT_EQ(printed("SRO", m.prefixPriors), "SRC");
+  EXPECT_EQ(printed("NBG", m.prefixPriors), "NBC");
+  EXPECT_EQ(printed("IOE", m.prefixPriors), std::nullopt);  // already known
+  EXPECT_EQ(printed("IOH", m.prefixPriors), std::nullopt);  // H for E: no common confusion
+  EXPECT_EQ(printed("BMB", m.prefixPriors), std::nullopt);  // an NVC consulate
+  EXPECT_EQ(printed("JOF", m.prefixPriors), std::nullopt);  // two letters off
   // "OSC" is CSC with C read O, "MSC" with M read O is no confusion: one candidate. Where two
   // offices are each one confusion away there is no guess.
-  EXPECT_EQ(misreadKnownPrefix("OSC", m.prefixPriors), "CSC");
+  EXPECT_EQ(printed("OSC", m.prefixPriors), "CSC");
   const std::map<std::string, double> two = {{"IOC", 0.9}, {"JOO", 0.9}};
-  EXPECT_EQ(misreadKnownPrefix("JOC", two), std::nullopt);  // IOC with I read J, or JOO with O read C
-  EXPECT_EQ(misreadKnownPrefix("LOC", two), "IOC");
+  EXPECT_EQ(printed("JOC", two), std::nullopt);  // IOC with I read J, or JOO with O read C
+  EXPECT_EQ(printed("LOC", two), "IOC");
 }
 
 TEST(GrammarTest, ANumberPrintedForms) {

@@ -61,8 +61,10 @@ constexpr double kBesideReceiptPrior = 0.8;
 
 /// Whether candidate `c` of segment `s` is a bare twelve-digit value read as it is (no repair),
 /// alone in its segment, and the segment just left of it on its line holds a receipt number of a
-/// known prefix: an account number in its header box whose label was not read.
-bool besideReceipt(const Layout& layout, std::size_t s, const Candidate& c, const Models& models) {
+/// known prefix: an account number in its header box whose label was not read. `candidates` are
+/// every segment's, by segment index.
+bool besideReceipt(const Layout& layout, std::size_t s, const Candidate& c,
+                   const std::vector<std::vector<Candidate>>& candidates, const Models& models) {
   const Segment& segment = layout.segments[s];
   if (!c.normalised.repairs.empty() || c.strippedRule) return false;
   const auto isMark = [](char ch) { return ch == '.' || ch == ',' || ch == ' '; };
@@ -72,8 +74,7 @@ bool besideReceipt(const Layout& layout, std::size_t s, const Candidate& c, cons
   const std::vector<int>& row = layout.lines[static_cast<std::size_t>(segment.line)].segments;
   const auto at = std::find(row.begin(), row.end(), static_cast<int>(s));
   if (at == row.begin() || at == row.end()) return false;
-  const Segment& left = layout.segments[static_cast<std::size_t>(*(at - 1))];
-  const std::vector<Candidate> before = findCandidates(left.text, models);
+  const std::vector<Candidate>& before = candidates[static_cast<std::size_t>(*(at - 1))];
   return std::any_of(before.begin(), before.end(), [&](const Candidate& r) {
     return r.shape == CandidateShape::Receipt && models.prefixPriors.count(r.normalised.value.substr(0, 3)) > 0;
   });
@@ -377,10 +378,13 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
                            const Models& models) {
   PageExtraction out;
 
+  std::vector<std::vector<Candidate>> candidates;
+  candidates.reserve(layout.segments.size());
+  for (const Segment& segment : layout.segments) candidates.push_back(findCandidates(segment.text, models));
   std::vector<Accepted> accepted;
   for (std::size_t s = 0; s < layout.segments.size(); ++s) {
     const Segment& segment = layout.segments[s];
-    for (const Candidate& c : findCandidates(segment.text, models)) {
+    for (const Candidate& c : candidates[s]) {
       const Rect box = spanBox(layout, segment, c.begin, c.end);
 
       Nearest nearestAny, nearestFit, nearestRole;
@@ -433,14 +437,10 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
             if (!labelled || c.strippedRule) continue;
             // Under a receipt label, a prefix one commonly confused letter from exactly one office's
             // is that office's, misread; the guess is a repair like a digit's.
-            if (const std::optional<std::string> printed = misreadKnownPrefix(prefix, models.prefixPriors)) {
-              for (std::size_t i = 0; i < 3; ++i) {
-                if (prefix[i] != (*printed)[i]) {
-                  field.repairs.push_back(std::string(1, prefix[i]) + "->" + (*printed)[i] + " at " + std::to_string(i));
-                }
-              }
-              field.value.replace(0, 3, *printed);
-              prior = models.prefixPriors.at(*printed);
+            if (const std::optional<Normalised> printed = misreadKnownPrefix(prefix, models.prefixPriors)) {
+              field.repairs.insert(field.repairs.end(), printed->repairs.begin(), printed->repairs.end());
+              field.value.replace(0, 3, printed->value);
+              prior = models.prefixPriors.at(printed->value);
               field.evidence.push_back("known_prefix");
               field.evidence.push_back("prefix_misread");
               break;
@@ -462,7 +462,7 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
           if (startsLikeTelephone(c, models)) continue;
           if (labelled) {
             prior = 0.93;
-          } else if (besideReceipt(layout, s, c, models)) {
+          } else if (besideReceipt(layout, s, c, candidates, models)) {
             prior = kBesideReceiptPrior;
             field.evidence.push_back("beside_receipt");
           } else {

@@ -69,6 +69,9 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 // What may part a value's groups: a space or a hyphen, and OCR often ends a word at a printed
 // hyphen ("SRC-25- 256- 57699", "214-719- 786"), so a hyphen may have a space either side.
 #define NS_SEP "(?: ?- ?| )?"
+// Where a number's digits end: no letter or digit next, nor a hyphen, slash or dot and more digits
+// (a longer number, a date).
+#define NS_END "(?![A-Za-z0-9]|[\\-/.][0-9])"
 
 const std::regex& receiptPattern() {
   static const std::regex re(
@@ -84,30 +87,31 @@ const std::regex& aPrefixedPattern() {
   // Digits that run on after a hyphen, slash or dot ("All 023-467-845": "A#" read as "All") make
   // a longer number, of which the first nine are no A-number.
   static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_D "{1,3}" NS_SEP NS_D
-                             "{3}" NS_SEP NS_D "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+                             "{3}" NS_SEP NS_D "{3})" NS_END);
   return re;
 }
 const std::regex& aReadAsFourPattern() {
   // A faxed "A208726873" read "4208726873": the "4" glued to nine digits (with eight, "412345678" is
   // as likely a bare number; the re-read's vote weighs those).
   static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(4)(" NS_D "{3}" NS_SEP NS_D "{3}" NS_SEP NS_D
-                             "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+                             "{3})" NS_END);
   return re;
 }
 const std::regex& bare9Pattern() {
   static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{1,3}" NS_SEP NS_D "{3}" NS_SEP NS_D
-                             "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+                             "{3})" NS_END);
   return re;
 }
 const std::regex& bare12Pattern() {
   // A table rule may be glued in front of an unspaced number ("1438259016719").
   static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])([|!lI1]?)(" NS_D "{4}" NS_SEP NS_D "{4}" NS_SEP NS_D
                              "{4}|" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D
-                             "{3})(?![A-Za-z0-9]|[\\-/.][0-9])");
+                             "{3})" NS_END);
   return re;
 }
 #undef NS_D
 #undef NS_SEP
+#undef NS_END
 
 template <typename Fn>
 void forEachMatch(std::string_view text, const std::regex& re, Fn&& fn) {
@@ -146,14 +150,14 @@ std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_
   return out;
 }
 
-std::optional<std::string> misreadKnownPrefix(std::string_view prefix, const std::map<std::string, double>& knownPrefixes) {
+std::optional<Normalised> misreadKnownPrefix(std::string_view prefix, const std::map<std::string, double>& knownPrefixes) {
   // Capitals OCR reads for one another: a printed letter (first) and what it is read as. Only
   // shapes that differ by a stroke or a gap; a letter missing from here is never guessed at.
   static constexpr std::array<std::pair<char, char>, 10> kConfused = {{
       {'I', 'J'}, {'I', 'L'}, {'I', 'T'}, {'E', 'F'}, {'C', 'O'}, {'C', 'G'}, {'O', 'C'}, {'O', 'Q'}, {'O', 'D'}, {'N', 'M'},
   }};
   if (prefix.size() != 3 || knownPrefixes.count(std::string(prefix)) > 0) return std::nullopt;
-  std::optional<std::string> found;
+  std::optional<Normalised> found;
   for (const auto& [known, prior] : knownPrefixes) {
     if (known.size() != 3) continue;
     std::size_t differing = 0, at = 0;
@@ -167,7 +171,7 @@ std::optional<std::string> misreadKnownPrefix(std::string_view prefix, const std
     const bool confusable = std::find(kConfused.begin(), kConfused.end(), std::pair{known[at], prefix[at]}) != kConfused.end();
     if (!confusable) continue;
     if (found) return std::nullopt;  // two offices' prefixes are as close: no guess
-    found = known;
+    found = Normalised{known, {repairNote(prefix[at], known[at], at)}};
   }
   return found;
 }

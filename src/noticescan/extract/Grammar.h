@@ -51,9 +51,9 @@ std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_
                                            const std::map<std::string, double>* knownPrefixes = nullptr);
 /// The one prefix in `knownPrefixes` that `prefix` (three capitals no office uses) is with one
 /// letter misread as a letter OCR commonly confuses it with ("JOE" -> "IOE", "IOF" -> "IOE",
-/// "SRO" -> "SRC"); none when no known prefix is that close ("IOH": H for E is no common
-/// confusion) or when more than one is.
-std::optional<std::string> misreadKnownPrefix(std::string_view prefix, const std::map<std::string, double>& knownPrefixes);
+/// "SRO" -> "SRC"), with that letter as its repair ("J->I at 0"); none when no known prefix is
+/// that close ("IOH": H for E is no common confusion) or when more than one is.
+std::optional<Normalised> misreadKnownPrefix(std::string_view prefix, const std::map<std::string, double>& knownPrefixes);
 /// Normalises the 7-9 digits of an A-number (separators allowed) to "A" + 9 digits.
 std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare);
 /// Normalises the 12 digits of an online account number (separators allowed).
