@@ -86,6 +86,25 @@ TEST(PageFinderTest, FindsASheetOnAPaleTableUnderAShadowWithAFold) {
   EXPECT_LT(cornerError(found->corners, corners), 0.01 * std::hypot(3000.0, 4000.0));
 }
 
+TEST(PageFinderTest, FindsATurnedSheetWithACornerJustOutOfFrame) {
+  // A folded letter turned on the table so that its top-right corner lies 3% past the frame's
+  // right side: the sheet's four edges are in view, and the upper crease (a brighter panel above
+  // it) is a straight edge across the sheet that must not be taken for its top.
+  const std::vector<cv::Point2f> corners = {{556, 88}, {3090, 420}, {2777, 3642}, {185, 3465}};
+  cv::Mat sheet(2200, 1700, CV_8UC3, cv::Scalar(222, 226, 228));
+  sheet(cv::Rect(0, 0, 1700, 733)) += cv::Scalar(22, 22, 22);
+  // Words, not ruled lines: text gives the edge map no long straight lines of its own.
+  for (int y = 150; y < 1400; y += 45) {
+    for (int x = 120; x < 1450; x += 150 + (x * 7 + y) % 60) cv::rectangle(sheet, cv::Rect(x, y, 110, 18), cv::Scalar(30, 30, 30), cv::FILLED);
+  }
+  cv::Mat image(4000, 3000, CV_8UC3, cv::Scalar(120, 118, 115)), grain(image.size(), CV_8UC3);
+  cv::randu(grain, cv::Scalar::all(0), cv::Scalar::all(30));
+  image += grain;  // grey cloth
+  const auto found = findPage(placeSheet(image, sheet, corners));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_LT(cornerError(found->corners, corners), 0.01 * std::hypot(3000.0, 4000.0));
+}
+
 TEST(PageFinderTest, ReportsASheetCutByTheFrame) {
   const auto found = findPage(photo({{400, 500}, {2600, 450}, {2800, 5200}, {200, 5300}}));
   ASSERT_TRUE(found.has_value());

@@ -172,6 +172,11 @@ std::optional<cv::Point2f> intersect(const cv::Vec2f& l1, const cv::Vec2f& l2) {
   return cv::Point2f(static_cast<float>((l1[0] * b2 - l2[0] * b1) / det), static_cast<float>((a1 * l2[0] - a2 * l1[0]) / det));
 }
 
+/// A sheet's corner may lie this far outside the picture (as a share of the frame's side): a page
+/// photographed close, or turned, reaches past the frame with one corner while its edges are still
+/// in view on either side of it.
+constexpr float kCornerBeyondFrame = 0.10f;
+
 /// Outlines made of straight edges: the strongest lines of the edge map, taken two nearly
 /// parallel pairs at a time.
 std::vector<std::vector<cv::Point2f>> lineOutlines(const cv::Mat& score8) {
@@ -203,7 +208,8 @@ std::vector<std::vector<cv::Point2f>> lineOutlines(const cv::Mat& score8) {
     for (std::size_t j = i + 1; j < lines.size(); ++j)
       if (angleBetween(lines[i], lines[j]) < 35 * CV_PI / 180) pairs.emplace_back(static_cast<int>(i), static_cast<int>(j));
 
-  const float marginX = 0.02f * static_cast<float>(score8.cols), marginY = 0.02f * static_cast<float>(score8.rows);
+  const float marginX = kCornerBeyondFrame * static_cast<float>(score8.cols);
+  const float marginY = kCornerBeyondFrame * static_cast<float>(score8.rows);
   const double frameArea = static_cast<double>(score8.cols) * score8.rows;
   std::vector<std::vector<cv::Point2f>> out;
   for (std::size_t p = 0; p < pairs.size(); ++p) {
