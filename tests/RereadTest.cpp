@@ -143,6 +143,24 @@ TEST(RereadTest, TheReadingThatKeptTheANumbersOwnAIsTheOnePutBack) {
   EXPECT_EQ(page.fields[0].role, "applicant");
 }
 
+TEST(RereadTest, WhenMostReadingsSawTheAThePrefixedReadingIsPutBackDespiteItsRepair) {
+  // "Petitioner A041164952" on a shaken photo: the page read "AQ@41164952" (eight bare digits
+  // after a speck), the re-readings "AQ41164952" (the 0 read as Q). Both mean A041164952, but
+  // only the reading with its "A" counts beside a party's label: the bare digits with no repair
+  // must not be what goes back.
+  ScriptedEngine engine({"AQ41164952", "AQ41164952", "AQ41164952", "AQ41164952"});
+  const std::vector<Word> first = layOut({{100, 100, "Petitioner"}, {230, 100, "AQ@41164952", 0.5}});
+  EXPECT_TRUE(extract::extractPage(first, 1, TextSource::Ocr).fields.empty());
+  const auto page = extract::extractPage(reread::rereadUncertain(first, kPage, engine), 1, TextSource::Ocr);
+  ASSERT_EQ(page.fields.size(), 1u);
+  EXPECT_EQ(page.fields[0].value, "A041164952");
+  EXPECT_EQ(page.fields[0].role, "petitioner");
+  // Bare digits that most readings saw as bare stay bare: one reading's "A" is no majority.
+  ScriptedEngine mostlyBare({"41164952", "41164952", "AQ41164952"});
+  const std::vector<Word> bareFirst = layOut({{100, 100, "Petitioner"}, {230, 100, "4l164952", 0.5}});
+  EXPECT_TRUE(extract::extractPage(reread::rereadUncertain(bareFirst, kPage, mostlyBare), 1, TextSource::Ocr).fields.empty());
+}
+
 TEST(RereadTest, DisagreeingReadingsKeepTheFirstReadingWithLessTrust) {
   const std::vector<Word> first = receiptBox("LIN-28-912-43388", 0.5);
   const auto before = extract::extractPage(first, 1, TextSource::Ocr);

@@ -243,6 +243,21 @@ struct Ballot {
   std::optional<Rect> rawBox;  ///< where a fresh reading found the value on the page
   std::size_t rawRepairs = 0;
   bool rawPrefixed = false;  ///< `raw` is an A-number with its "A"
+  int prefixedCount = 0;     ///< readings that saw an A-number's "A"
+  std::string prefixedRaw;   ///< of those, the one with the fewest repairs
+  std::size_t prefixedRepairs = 0;
+  std::optional<Rect> prefixedBox;
+
+  /// When most readings saw the "A" ("AQ41164952" nine times, "41164952" once with a speck
+  /// before it), the words put back keep it: a bare number needs an A-number label to count, and
+  /// a party's label ("Petitioner") is not one.
+  void preferPrefixed() {
+    if (rawPrefixed || prefixedRaw.empty() || 2 * prefixedCount <= count) return;
+    raw = prefixedRaw;
+    rawRepairs = prefixedRepairs;
+    rawPrefixed = true;
+    if (prefixedBox) rawBox = prefixedBox;
+  }
 };
 
 using Ballots = std::map<std::pair<FieldType, std::string>, Ballot>;
@@ -505,6 +520,15 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       // The words put back are the reading with the fewest repairs; of two alike, the one that
       // kept an A-number's own "A" ("A 065-059-387", not "065-059-387"), which needs no label.
       const bool prefixed = c->shape == extract::CandidateShape::APrefixed;
+      if (prefixed) {
+        ++b.prefixedCount;
+        if (b.prefixedRaw.empty() || c->normalised.repairs.size() < b.prefixedRepairs) {
+          b.prefixedRaw = c->raw;
+          b.prefixedRepairs = c->normalised.repairs.size();
+          if (at) b.prefixedBox = at;
+        }
+        if (!b.prefixedBox) b.prefixedBox = at;
+      }
       if (b.raw.empty() || c->normalised.repairs.size() < b.rawRepairs ||
           (c->normalised.repairs.size() == b.rawRepairs && prefixed && !b.rawPrefixed)) {
         b.raw = c->raw;
@@ -561,6 +585,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       if (key && firstKey && *key == *firstKey && ++agreeing == settling) break;
     }
 
+    for (auto& entry : ballots) entry.second.preferPrefixed();
     mergeAReadAsFour(ballots);
     const auto winner = std::max_element(ballots.begin(), ballots.end(), [](const auto& a, const auto& b) {
       return a.second.weight < b.second.weight;
