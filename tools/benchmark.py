@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--corpus", required=True, type=pathlib.Path)
     ap.add_argument("--split", default="test", choices=["test", "train", "all"])
     ap.add_argument("--per-category", type=int, default=4, help="documents timed per category")
+    ap.add_argument("--category", action="append", help="only this category (repeatable)")
     ap.add_argument("--scanner", default=str(ROOT / "build" / "noticescan"))
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--skip-tesseract-default", action="store_true",
@@ -82,6 +83,11 @@ def main():
     docs = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line.strip()]
     if args.split != "all":
         docs = [d for d in docs if d["split"] == args.split]
+    if args.category:
+        docs = [d for d in docs if d["category"] in args.category]
+    if not docs:
+        sys.exit(f"no documents in split {args.split!r} of {args.corpus}" +
+                 (f" in categories {', '.join(args.category)}" if args.category else ""))
     categories = sorted({d["category"] for d in docs})
     one_core = dict(os.environ, OMP_THREAD_LIMIT="1")
     default_threads = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
