@@ -18,9 +18,8 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from evaluate import baseline_text  # noqa: E402  the same baseline as the evaluation
+from evaluate import add_corpus_arguments, baseline_text, corpus_documents  # noqa: E402  the same baseline and documents as the evaluation
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def scanner_run(scanner, files, env):
@@ -68,26 +67,15 @@ def tesseract_run(files, env):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--corpus", required=True, type=pathlib.Path)
-    ap.add_argument("--split", default="test", choices=["test", "train", "all"])
+    add_corpus_arguments(ap)
     ap.add_argument("--per-category", type=int, default=4, help="documents timed per category")
-    ap.add_argument("--category", action="append", help="only this category (repeatable)")
-    ap.add_argument("--scanner", default=str(ROOT / "build" / "noticescan"))
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--skip-tesseract-default", action="store_true",
                     help="skip tesseract with its default threading (slow on small machines)")
     ap.add_argument("--out-json", type=pathlib.Path)
     ap.add_argument("--out-md", type=pathlib.Path)
     args = ap.parse_args()
 
-    docs = [json.loads(line) for line in (args.corpus / "truth.jsonl").read_text().splitlines() if line.strip()]
-    if args.split != "all":
-        docs = [d for d in docs if d["split"] == args.split]
-    if args.category:
-        docs = [d for d in docs if d["category"] in args.category]
-    if not docs:
-        sys.exit(f"no documents in split {args.split!r} of {args.corpus}" +
-                 (f" in categories {', '.join(args.category)}" if args.category else ""))
+    docs = corpus_documents(args)
     categories = sorted({d["category"] for d in docs})
     one_core = dict(os.environ, OMP_THREAD_LIMIT="1")
     default_threads = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
