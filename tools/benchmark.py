@@ -21,7 +21,6 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from evaluate import add_corpus_arguments, baseline_text, corpus_documents  # noqa: E402  the same baseline and documents as the evaluation
 
 
-
 def scanner_run(scanner, files, env):
     """One noticescan process over `files`: (seconds, outputs, peak RSS in MiB)."""
     start = time.monotonic()
