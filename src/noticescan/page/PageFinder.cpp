@@ -75,6 +75,8 @@ namespace {
 
 /// Local normalisation window for the second mask, in search-copy pixels.
 constexpr int kNearbyWindow = 201;
+/// The brightest-nearby surface is blurred on a copy this many times smaller.
+constexpr int kNearbyReduce = 2;
 /// Contrast across a page edge (paper brighter inside, on the 0-255 score) that counts as full
 /// support; an edge of the opposite polarity counts against.
 constexpr double kFullEdgeContrast = 30.0;
@@ -274,7 +276,16 @@ std::optional<FoundPage> findPage(const cv::Mat& image) {
   // table next to the paper stays darker even where it is better lit than the paper.
   cv::Mat nearby, relative;
   cv::dilate(score, nearby, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(kNearbyWindow, kNearbyWindow)));
-  cv::GaussianBlur(nearby, nearby, cv::Size(0, 0), kNearbyWindow / 4.0);
+  // The blur's sigma is a quarter of the window (50 px). A 301-tap kernel over the whole search
+  // copy took about 33 ms of every photo; run on a copy half the size and enlarged again, it gives
+  // the same smooth surface for about a sixth of that. (A quarter the size moved one outline of 232
+  // tried by 4 px, and that photo lost a value; half the size moved none.)
+  {
+    cv::Mat reduced;
+    cv::resize(nearby, reduced, cv::Size(), 1.0 / kNearbyReduce, 1.0 / kNearbyReduce, cv::INTER_AREA);
+    cv::GaussianBlur(reduced, reduced, cv::Size(0, 0), kNearbyWindow / 4.0 / kNearbyReduce);
+    cv::resize(reduced, nearby, nearby.size(), 0, 0, cv::INTER_LINEAR);
+  }
   cv::divide(score, nearby, relative);
   cv::min(relative, 1.0f, relative);
   const cv::Mat relative8 = to8bit(relative);

@@ -86,17 +86,34 @@ cv::Mat logPowerSpectrum(const std::vector<cv::Mat>& tiles) {
   return out;
 }
 
-/// A spectrum's value at frequency (fx, fy) in cycles per pixel, by bilinear interpolation.
-double at(const cv::Mat& spectrum, double fx, double fy) {
-  const double x = fx * spectrum.cols, y = fy * spectrum.rows;
-  const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
-  const double ax = x - x0, ay = y - y0;
-  const auto v = [&](int i, int j) {
-    return static_cast<double>(spectrum.at<float>((j % spectrum.rows + spectrum.rows) % spectrum.rows,
-                                                  (i % spectrum.cols + spectrum.cols) % spectrum.cols));
-  };
-  return (1 - ay) * ((1 - ax) * v(x0, y0) + ax * v(x0 + 1, y0)) + ay * ((1 - ax) * v(x0, y0 + 1) + ax * v(x0 + 1, y0 + 1));
-}
+/// A spectrum with its periodic extension around it (half its size on every side), so that it can
+/// be read at frequencies either side of zero without wrapping each index: the search reads it
+/// about a million times per photo.
+class WrappedSpectrum {
+ public:
+  explicit WrappedSpectrum(const cv::Mat& spectrum)
+      : cols_(spectrum.cols), rows_(spectrum.rows), marginX_(spectrum.cols / 2 + 2), marginY_(spectrum.rows / 2 + 2) {
+    cv::copyMakeBorder(spectrum, padded_, marginY_, marginY_, marginX_, marginX_, cv::BORDER_WRAP);
+  }
+
+  int cols() const { return cols_; }
+
+  /// The value at frequency (fx, fy) in cycles per pixel (each within +/- 0.5), by bilinear
+  /// interpolation.
+  double at(double fx, double fy) const {
+    const double x = fx * cols_, y = fy * rows_;
+    const int x0 = static_cast<int>(std::floor(x)), y0 = static_cast<int>(std::floor(y));
+    CV_Assert(x0 >= -marginX_ && x0 + 1 < cols_ + marginX_ && y0 >= -marginY_ && y0 + 1 < rows_ + marginY_);
+    const double ax = x - x0, ay = y - y0;
+    const float* top = padded_.ptr<float>(y0 + marginY_) + x0 + marginX_;
+    const float* bottom = padded_.ptr<float>(y0 + 1 + marginY_) + x0 + marginX_;
+    return (1 - ay) * ((1 - ax) * top[0] + ax * top[1]) + ay * ((1 - ax) * bottom[0] + ax * bottom[1]);
+  }
+
+ private:
+  int cols_, rows_, marginX_, marginY_;
+  cv::Mat padded_;
+};
 
 /// The log power of the photo's grain: the median over the highest frequencies, where print has
 /// little left.
@@ -126,14 +143,14 @@ double grainLevel(const cv::Mat& spectrum) {
 /// points that show; grain has no line. (Taking the median over the whole line, a point that
 /// does not show counting as no dip, lost long smears, whose zero line runs out beyond the
 /// frequencies print reaches: a 16-pixel smear went unfound.)
-double smearEvidence(const cv::Mat& spectrum, double floor, double degrees, double length) {
+double smearEvidence(const WrappedSpectrum& spectrum, double floor, double degrees, double length) {
   const double c = std::cos(radians(degrees)), s = std::sin(radians(degrees));
   const double t = 1 / length, d = kNeighbour / length;
   std::vector<double> dips;
   std::size_t total = 0;  // the line's points within the band
-  const double step = 1.0 / spectrum.cols;
+  const double step = 1.0 / spectrum.cols();
   for (double u = -kMaxFrequency; u <= kMaxFrequency; u += step) {
-    const auto point = [&](double along) { return at(spectrum, along * c - u * s, along * s + u * c); };
+    const auto point = [&](double along) { return spectrum.at(along * c - u * s, along * s + u * c); };
     if ((t + d) * (t + d) + u * u > kMaxFrequency * kMaxFrequency) continue;
     const double inner = point(t - d), outer = point(t + d);
     ++total;
@@ -159,8 +176,9 @@ std::optional<Shake> findShake(const cv::Mat& gray) {
   CV_Assert(gray.type() == CV_8UC1);
   const std::vector<cv::Mat> tiles = busiestTiles(gray);
   if (tiles.empty()) return std::nullopt;
-  const cv::Mat spectrum = logPowerSpectrum(tiles);
-  const double floor = grainLevel(spectrum);
+  const cv::Mat logPower = logPowerSpectrum(tiles);
+  const double floor = grainLevel(logPower);
+  const WrappedSpectrum spectrum(logPower);
   Shake shake;
   double best = 0;
   const auto search = [&](double fromAngle, double toAngle, double angleStep, double fromLength, double toLength,
