@@ -304,6 +304,47 @@ TEST(ExtractorTest, ConsecutiveReceiptNumbersAreBothKept) {
   EXPECT_EQ(combinedPage({{0, 0, "Receipt Number: EAC2190012345"}, {0, 200, "related case EAC2190012346", 0.7}}).size(), 2u);
 }
 
+Field readAt(FieldType type, const std::string& value, double x, double y, double confidence) {
+  Field f;
+  f.type = type;
+  f.value = value;
+  f.raw = value;
+  f.confidence = confidence;
+  f.polygon = {Point{x, y}, Point{x + 200, y}, Point{x + 200, y + 30}, Point{x, y + 30}};
+  return f;
+}
+
+TEST(ExtractorTest, ASecondReadingFillsInWhatTheFirstMissedAndSettlesDisagreementsByConfidence) {
+  PageExtraction first;
+  first.fields = {readAt(FieldType::ReceiptNumber, "IOE0912345678", 0, 0, 0.95),
+                  readAt(FieldType::ANumber, "A012345678", 600, 0, 0.60),   // misread, unsure
+                  readAt(FieldType::ANumber, "A087654321", 600, 300, 0.97)};
+  PageExtraction second;
+  second.facts.noticeType = "I-797C";
+  second.fields = {readAt(FieldType::ReceiptNumber, "IOE0912345678", 2, 1, 0.90),  // read alike
+                   readAt(FieldType::ANumber, "A012345670", 601, 1, 0.90),         // same place, surer
+                   readAt(FieldType::ANumber, "A087654320", 601, 301, 0.70),       // same place, less sure
+                   readAt(FieldType::OnlineAccessCode, "AB12CD34EF56", 0, 900, 0.9),
+                   readAt(FieldType::OnlineAccountNumber, "012345678901", 0, 600, 0.85)};  // missed
+  first.fields.push_back(readAt(FieldType::OnlineAccessCode, "AB12CD34EF56", 0, 900, 0.9));
+  mergeSecondReading(first, second);
+  std::vector<std::string> values;
+  for (const Field& f : first.fields) values.push_back(f.value);
+  EXPECT_EQ(values, (std::vector<std::string>{"IOE0912345678", "A012345670", "A087654321", "AB12CD34EF56",
+                                              "012345678901"}));
+  EXPECT_DOUBLE_EQ(first.fields[0].confidence, 0.95);  // the first reading's, kept
+  ASSERT_TRUE(first.facts.noticeType.has_value());
+  EXPECT_EQ(*first.facts.noticeType, "I-797C");
+
+  // A different value where the first reading found none of its type is a number of its own.
+  PageExtraction alone;
+  alone.fields = {readAt(FieldType::ANumber, "A012345678", 600, 0, 0.9)};
+  PageExtraction other;
+  other.fields = {readAt(FieldType::ReceiptNumber, "IOE0912345678", 600, 0, 0.9)};
+  mergeSecondReading(alone, other);
+  EXPECT_EQ(alone.fields.size(), 2u);
+}
+
 TEST(ExtractorTest, CalibrationIsALogisticMapOfTheEvidence) {
   Models models = defaultModels();
   models.calibration = {{"logit_score", "label", "repairs", "low_sharpness"}, {1.0, 2.0, -1.0, -0.5}, 0.25};

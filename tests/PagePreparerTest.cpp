@@ -140,6 +140,30 @@ TEST(PagePreparerTest, EnlargedLettersOfABlackAndWhitePageAreSmoothed) {
   EXPECT_NEAR(cv::mean(smoothed.gray)[0], cv::mean(plain.gray)[0], 2.0);
 }
 
+TEST(PagePreparerTest, OnlyACoarseFaxGetsASecondLessEnlargedView) {
+  // A 98-line fax (rows stretched about twice to square pixels, stored black and white) is given
+  // a second rendering, enlarged less, for a second reading; it turns with the page.
+  cv::Mat input;
+  cv::threshold(textPage(), input, 128, 255, cv::THRESH_BINARY);
+  PrepareOptions options;
+  options.bilevel = true;
+  options.rowStretch = 2.08;
+  PreparedPage coarse = preparePage(input, options);
+  ASSERT_FALSE(coarse.secondView.empty());
+  EXPECT_NEAR(coarse.secondViewScale, kSecondViewCharacterHeight / kTargetCharacterHeight, 1e-9);
+  EXPECT_NEAR(coarse.secondView.cols, coarse.gray.cols * coarse.secondViewScale, 1.0);
+  EXPECT_NEAR(coarse.secondView.rows, coarse.gray.rows * coarse.secondViewScale, 1.0);
+  turnPage(coarse, 90);
+  EXPECT_NEAR(coarse.secondView.rows, coarse.gray.rows * coarse.secondViewScale, 1.0);
+
+  // A 196-line fax (square enough pixels) and a gray page with stretched rows are read once.
+  options.rowStretch = 1.04;
+  EXPECT_TRUE(preparePage(input, options).secondView.empty());
+  options.bilevel = false;
+  options.rowStretch = 2.08;
+  EXPECT_TRUE(preparePage(input, options).secondView.empty());
+}
+
 TEST(PagePreparerTest, CameraProportionsAreToldApartFromScans) {
   EXPECT_TRUE(looksLikeCameraFrame(3024, 4032));   // 12 MP, 4:3
   EXPECT_TRUE(looksLikeCameraFrame(4032, 3024));

@@ -80,6 +80,22 @@ class DeadlineAwareEngine : public ocr::OcrEngine {
   int* withDeadline_;
 };
 
+/// Reads `first` from pages as wide as the first it is given, `other` from any other.
+class TwoViewEngine : public ocr::OcrEngine {
+ public:
+  TwoViewEngine(std::vector<Word> first, std::vector<Word> other, std::vector<int>* widths)
+      : first_(std::move(first)), other_(std::move(other)), widths_(widths) {}
+  std::vector<Word> recognize(const cv::Mat& gray) override {
+    widths_->push_back(gray.cols);
+    return gray.cols == widths_->front() ? first_ : other_;
+  }
+  std::string name() const override { return "two-view"; }
+
+ private:
+  std::vector<Word> first_, other_;
+  std::vector<int>* widths_;
+};
+
 class CrashingEngine : public ocr::OcrEngine {
  public:
   std::vector<Word> recognize(const cv::Mat&) override { throw std::runtime_error("engine exploded"); }
@@ -239,6 +255,49 @@ TEST(ScannerFakeEngineTest, ReadsEveryPageOfAMultiPageTiff) {
   EXPECT_EQ(result.document.pageCount, 3);
   EXPECT_EQ(result.pages.size(), 3u);
   EXPECT_EQ(calls, 3);
+}
+
+TEST(ScannerFakeEngineTest, A98LineFaxIsReadTwiceAndWhatEitherReadingFoundIsReported) {
+  // A black-and-white page of small print stored at 204 x 98 dpi (a "standard" fax) is read from
+  // two renderings; an A-number only the second reading made out is reported with the receipt.
+  // The same page with square pixels is read from one.
+  cv::Mat page(1650, 1275, CV_8UC1, cv::Scalar(255));
+  for (int i = 0; i < 36; ++i) {
+    cv::putText(page, "several months to process this type of case. Please save this notice,",
+                cv::Point(90, 120 + i * 40), cv::FONT_HERSHEY_SIMPLEX, 0.85, cv::Scalar(0), 2);
+  }
+  const auto fax = [&](int ydpi) {
+    cv::Mat stored;
+    cv::resize(page, stored, cv::Size(page.cols, page.rows * ydpi / 204), 0, 0, cv::INTER_AREA);
+    cv::threshold(stored, stored, 128, 255, cv::THRESH_BINARY);
+    std::vector<unsigned char> bytes;
+    cv::imencode(".tif", stored, bytes, {cv::IMWRITE_TIFF_RESUNIT, 2, cv::IMWRITE_TIFF_XDPI, 204, cv::IMWRITE_TIFF_YDPI, ydpi});
+    return std::string(bytes.begin(), bytes.end());
+  };
+  const std::vector<Word> first = testing_words::layOut({{100, 60, "Receipt Number IOE0912345678"}});
+  const std::vector<Word> second = testing_words::layOut({{100, 60, "Receipt Number IOE0912345678"},
+                                                          {900, 60, "Beneficiary A123456789"}});
+  const auto values = [](const ScanResult& result) {
+    std::vector<std::string> out;
+    for (const Field& f : result.fields) out.push_back(f.value);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+
+  std::vector<int> widths;
+  Scanner coarse({}, std::make_unique<TwoViewEngine>(first, second, &widths));
+  const ScanResult twice = coarse.scanBytes(fax(98), "standard.tif");
+  ASSERT_TRUE(twice.ok()) << twice.error->message;
+  EXPECT_EQ(values(twice), (std::vector<std::string>{"A123456789", "IOE0912345678"}));
+  ASSERT_FALSE(widths.empty());
+  EXPECT_TRUE(std::any_of(widths.begin(), widths.end(), [&](int w) { return w < widths.front(); }));
+
+  widths.clear();
+  Scanner fine({}, std::make_unique<TwoViewEngine>(first, second, &widths));
+  const ScanResult once = fine.scanBytes(fax(204), "fine.tif");
+  ASSERT_TRUE(once.ok()) << once.error->message;
+  EXPECT_EQ(values(once), (std::vector<std::string>{"IOE0912345678"}));
+  EXPECT_TRUE(std::all_of(widths.begin(), widths.end(), [&](int w) { return w == widths.front(); }));
 }
 
 TEST(ScannerFakeEngineTest, DocumentWithMorePagesThanTheLimitIsRefusedBeforeAnyPageIsRead) {

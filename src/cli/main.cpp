@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   scanApp->add_option("--tessdata", scan.tessdata, "Tesseract data directory (default: Tesseract's own)");
   scanApp->add_option("--lang", scan.language, "Tesseract language")->capture_default_str();
   scanApp->add_flag("--no-reread", scan.noReread,
-                    "Do not read uncertain numbers a second time (faster, less accurate on poor images)");
+                    "Do not read uncertain numbers, nor 98-line fax pages, a second time (faster, less accurate on poor images)");
   scanApp->add_flag("--no-barcodes", scan.noBarcodes,
                     "Do not read barcodes to check receipt numbers (only to measure what they bring)");
   scanApp->add_flag("--full-page", scan.fullPage,

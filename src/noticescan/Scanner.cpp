@@ -223,6 +223,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
   std::vector<Word> words;
   std::vector<barcode::Barcode> barcodes;  // in the frame of the words
   std::optional<page::PreparedPage> debugPage;  // kept only with --debug-dir
+  std::vector<Word> secondWords;                // a second reading's (page::PreparedPage::secondView)
   double qualityFactor = 1.0;
   bool photo = false;
   if (options.previewLongSide > 0 && !loaded.image.empty()) report.preview = makePreview(loaded, options.previewLongSide);
@@ -234,6 +235,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     page::PrepareOptions prepareOptions;
     prepareOptions.keepDebugImages = debug;
     prepareOptions.bilevel = loaded.bilevel;
+    prepareOptions.rowStretch = loaded.toSource(0, 0) / loaded.toSource(1, 1);
     page::PreparedPage prepared = page::preparePage(loaded.image, prepareOptions);
     times.page += msSince(t);
     deadline.check();
@@ -259,6 +261,25 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     times.ocr += readStats.ocrMs;
     times.reread += readStats.rereadMs;
     deadline.check();  // the engine may have stopped early at the deadline: its words are partial
+    // A coarse fax's second rendering (page::kCoarseRowStretch) is read the same way, its words
+    // brought into the frame of the first reading's; not when the header settled the page, nor
+    // when re-reading is off.
+    const bool settledByHeader = readStats.bandsRead < readStats.bands;
+    if (!prepared.secondView.empty() && !settledByHeader && options.reread) {
+      read::ReadOptions again = readOptions;
+      again.checkOrientation = false;
+      again.turnPage = nullptr;
+      read::ReadStats secondStats;
+      secondWords = read::readPage(prepared.secondView, engine(), again, &secondStats, [&deadline] { deadline.check(); });
+      times.ocr += secondStats.ocrMs;
+      times.reread += secondStats.rereadMs;
+      deadline.check();
+      const double toFirst = 1.0 / prepared.secondViewScale;
+      for (Word& w : secondWords) {
+        w.box = Rect{w.box.x * toFirst, w.box.y * toFirst, w.box.width * toFirst, w.box.height * toFirst};
+      }
+      prepared.secondView.release();
+    }
     photo = prepared.cameraFrame;
     report.rotation = prepared.rotation;
     report.skewDegrees = prepared.skewDegrees;
@@ -294,6 +315,9 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
 
   t = Clock::now();
   extract::PageExtraction extraction = extract::extractPage(words, pageNumber, report.textSource);
+  if (!secondWords.empty()) {
+    extract::mergeSecondReading(extraction, extract::extractPage(secondWords, pageNumber, report.textSource));
+  }
   std::vector<Rect> secrets;  // where access codes are printed: hidden in debug output
   for (const Field& f : extraction.fields) {
     if (f.type == FieldType::OnlineAccessCode) secrets.push_back(bounds(f.polygon));

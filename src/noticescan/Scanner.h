@@ -45,7 +45,8 @@ struct ScanOptions {
   /// A PDF page counts as having a text layer when it holds at least this many letters and digits.
   int minTextLayerChars = 40;
   /// Read uncertain identifiers a second time from their own crop of the page and let the
-  /// readings vote (reread/). Default: on; off only to measure what it brings.
+  /// readings vote (reread/), and read a 98-line fax page a second time from another rendering
+  /// (page::kCoarseRowStretch). Default: on; off only to measure what it brings, or for speed.
   bool reread = true;
   /// Read a page from the top, band by band, and stop once the header's evidence is complete
   /// (read/HeaderFirst.h): the rest of the page is read only when it may hold more. Default: on;

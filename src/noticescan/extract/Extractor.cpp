@@ -365,6 +365,47 @@ void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& ba
   }
 }
 
+namespace {
+
+bool sameValue(const Field& a, const Field& b) { return a.type == b.type && a.value == b.value; }
+
+bool samePlace(const Field& a, const Field& b) {
+  if (a.type != b.type) return false;
+  const Rect ra = bounds(a.polygon), rb = bounds(b.polygon);
+  return ra.x <= rb.right() && rb.x <= ra.right() && ra.y <= rb.bottom() && rb.y <= ra.bottom();
+}
+
+}  // namespace
+
+void mergeSecondReading(PageExtraction& page, PageExtraction second) {
+  const std::vector<Field> first = page.fields;
+  for (Field& field : page.fields) {
+    const auto readAlike = [&](const Field& other) { return sameValue(other, field); };
+    if (std::any_of(second.fields.begin(), second.fields.end(), readAlike)) continue;
+    const Field* rival = nullptr;
+    for (const Field& other : second.fields) {
+      if (samePlace(other, field) && (!rival || other.confidence > rival->confidence)) rival = &other;
+    }
+    const auto taken = [&](const Field& f) { return rival && sameValue(f, *rival); };
+    if (rival && rival->confidence > field.confidence && std::none_of(page.fields.begin(), page.fields.end(), taken)) {
+      field = *rival;
+    }
+  }
+  for (Field& other : second.fields) {
+    const auto known = [&](const Field& f) { return sameValue(f, other) || samePlace(f, other); };
+    if (std::any_of(first.begin(), first.end(), known)) continue;
+    const auto taken = [&](const Field& f) { return sameValue(f, other); };
+    if (std::any_of(page.fields.begin(), page.fields.end(), taken)) continue;
+    page.fields.push_back(std::move(other));
+  }
+  DocumentFacts& facts = page.facts;
+  if (!facts.noticeType) facts.noticeType = second.facts.noticeType;
+  if (!facts.formType) facts.formType = second.facts.formType;
+  if (!facts.noticeDate) facts.noticeDate = second.facts.noticeDate;
+  if (!facts.receivedDate) facts.receivedDate = second.facts.receivedDate;
+  if (!facts.priorityDate) facts.priorityDate = second.facts.priorityDate;
+}
+
 bool hasEvidence(const Field& field, std::string_view word) {
   return std::find(field.evidence.begin(), field.evidence.end(), word) != field.evidence.end();
 }

@@ -46,6 +46,17 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
 void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& barcodes, int pageNumber,
                    const Models& models = defaultModels());
 
+/// Folds `second`, the fields of a second reading of the same page (another rendering, boxes in
+/// the same frame), into `page`:
+/// - a field read alike in both is kept as it is;
+/// - a field whose place the second reading read otherwise (same type, boxes overlapping, no
+///   second field of its value) gives way to the second reading's value when that is the more
+///   confident of the two;
+/// - a second field of a value not read in `page`, in no place where `page` read a field of its
+///   type, is added.
+/// Document facts `page` lacks are taken from `second`.
+void mergeSecondReading(PageExtraction& page, PageExtraction second);
+
 /// Reads the document facts of one page (used by extractPage).
 DocumentFacts extractFacts(const Layout& layout, const std::vector<LabelHit>& labels,
                             const Models& models = defaultModels());

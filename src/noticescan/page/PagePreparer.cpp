@@ -211,15 +211,21 @@ double medianCharacterHeight(const cv::Mat& small, double analysisScale) {
   return heights[heights.size() / 2] / analysisScale;
 }
 
-/// Step 4. Small text (low-resolution scans, faxes) is enlarged to the size Tesseract reads best.
-/// A black-and-white page's enlarged letters are smoothed (kBilevelSmoothing).
-Transform enlargeSmallText(cv::Mat& upright, const cv::Mat& small, double analysisScale, bool bilevel) {
-  const double height = medianCharacterHeight(small, analysisScale);
-  if (height <= 0 || height >= kMinCharacterHeight) return Transform::eye();
-  const double factor = std::min(kMaxEnlargement, kTargetCharacterHeight / height);
-  cv::resize(upright, upright, cv::Size(), factor, factor, cv::INTER_LINEAR);
-  if (bilevel) cv::GaussianBlur(upright, upright, cv::Size(), kBilevelSmoothing * factor);
-  return Transform(factor, 0, 0, 0, factor, 0, 0, 0, 1);
+/// Step 4. Small text (low-resolution scans, faxes) is enlarged to the size Tesseract reads best:
+/// the factor that brings a median character of `height` pixels to `target` (1: left as is).
+double enlargementFor(double height, double target) {
+  if (height <= 0 || height >= kMinCharacterHeight) return 1.0;
+  return std::min(kMaxEnlargement, target / height);
+}
+
+/// `upright` enlarged by `factor`; a black-and-white page's enlarged letters are smoothed
+/// (kBilevelSmoothing).
+cv::Mat enlarged(const cv::Mat& upright, double factor, bool bilevel) {
+  if (factor == 1.0) return upright;
+  cv::Mat out;
+  cv::resize(upright, out, cv::Size(), factor, factor, cv::INTER_LINEAR);
+  if (bilevel) cv::GaussianBlur(out, out, cv::Size(), kBilevelSmoothing * factor);
+  return out;
 }
 
 }  // namespace
@@ -247,7 +253,17 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   cv::resize(upright, small, cv::Size(), analysisScale, analysisScale, cv::INTER_AREA);
   const Transform upDown = settleUpDown(upright, small, out);
   out.quality = out.takenQuality ? *out.takenQuality : measureQuality(small);
-  const Transform enlarge = enlargeSmallText(upright, small, analysisScale, options.bilevel);
+  const double height = medianCharacterHeight(small, analysisScale);
+  const double factor = enlargementFor(height, kTargetCharacterHeight);
+  if (options.bilevel && options.rowStretch >= kCoarseRowStretch) {
+    const double second = enlargementFor(height, kSecondViewCharacterHeight);
+    if (second != factor) {
+      out.secondView = enlarged(upright, second, true);
+      out.secondViewScale = second / factor;
+    }
+  }
+  upright = enlarged(upright, factor, options.bilevel);
+  const Transform enlarge(factor, 0, 0, 0, factor, 0, 0, 0, 1);
 
   out.gray = upright;
   out.toInput = (enlarge * upDown * turnAndDeskew * flatten).inv();
@@ -268,6 +284,7 @@ void turnPage(PreparedPage& page, int clockwise) {
   if (clockwise == 0) return;
   const Transform turn = quarterTurns(clockwise, page.gray.cols, page.gray.rows);
   page.gray = rotateQuarter(page.gray, clockwise);
+  if (!page.secondView.empty()) page.secondView = rotateQuarter(page.secondView, clockwise);
   page.toInput = page.toInput * turn.inv();
   page.rotation = (page.rotation + clockwise) % 360;
   if (!page.debugImages.empty()) page.debugImages.back().second = page.gray;

@@ -30,6 +30,12 @@ inline constexpr double kMaxEnlargement = 2.5;
 /// many pixels of the page before enlargement: Tesseract, trained on gray anti-aliased print,
 /// misreads the whole-pixel stair steps of a 98-line fax's letters far more often.
 inline constexpr double kBilevelSmoothing = 0.6;
+/// A black-and-white page whose rows were stretched at least this much to make its pixels square
+/// (a 98-line "standard" fax, 204 x 98 dpi) gets a second rendering for a second reading
+/// (PreparedPage::secondView), enlarged to kSecondViewCharacterHeight instead: at that
+/// resolution the two readings of a letter miss different numbers (docs/EVALUATION.md).
+inline constexpr double kCoarseRowStretch = 1.5;
+inline constexpr double kSecondViewCharacterHeight = 21;
 /// Skews smaller than this many degrees are not worth a resampling.
 inline constexpr double kMinSkewDegrees = 0.1;
 /// Leptonica's up/down confidence beyond which its verdict is taken without a second opinion.
@@ -54,6 +60,10 @@ struct PreparedPage {
   std::optional<PageQuality> takenQuality;
   Quad outline{};                              ///< the page in input pixels (the whole image if not found)
   std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
+  /// Empty, or the same page rendered for a second reading (kCoarseRowStretch), upright like
+  /// `gray` (turnPage turns both); its pixels are `secondViewScale` times `gray`'s.
+  cv::Mat secondView;
+  double secondViewScale = 1.0;
   /// Named intermediate images for --debug-dir, in pipeline order.
   std::vector<std::pair<std::string, cv::Mat>> debugImages;
 };
@@ -70,6 +80,9 @@ struct PrepareOptions {
   /// The page was stored black and white (load::LoadedPage::bilevel): when its small text is
   /// enlarged, the stair-stepped edges are smoothed (kBilevelSmoothing).
   bool bilevel = false;
+  /// How much the loader stretched the stored page's rows to make its pixels square (2.08 for a
+  /// 204 x 98 dpi fax; 1 for square pixels): with `bilevel`, decides on a second view.
+  double rowStretch = 1.0;
 };
 
 /// Whether an image has a phone camera's proportions (4:3 or 16:9, either way round) and size:
