@@ -369,6 +369,15 @@ namespace {
 
 bool sameValue(const Field& a, const Field& b) { return a.type == b.type && a.value == b.value; }
 
+/// Takes the facts `facts` lacks (notice and form type, dates) from `from`.
+void fillMissingFacts(DocumentFacts& facts, const DocumentFacts& from) {
+  if (!facts.noticeType) facts.noticeType = from.noticeType;
+  if (!facts.formType) facts.formType = from.formType;
+  if (!facts.noticeDate) facts.noticeDate = from.noticeDate;
+  if (!facts.receivedDate) facts.receivedDate = from.receivedDate;
+  if (!facts.priorityDate) facts.priorityDate = from.priorityDate;
+}
+
 bool samePlace(const Field& a, const Field& b) {
   if (a.type != b.type) return false;
   const Rect ra = bounds(a.polygon), rb = bounds(b.polygon);
@@ -398,12 +407,7 @@ void mergeSecondReading(PageExtraction& page, PageExtraction second) {
     if (std::any_of(page.fields.begin(), page.fields.end(), taken)) continue;
     page.fields.push_back(std::move(other));
   }
-  DocumentFacts& facts = page.facts;
-  if (!facts.noticeType) facts.noticeType = second.facts.noticeType;
-  if (!facts.formType) facts.formType = second.facts.formType;
-  if (!facts.noticeDate) facts.noticeDate = second.facts.noticeDate;
-  if (!facts.receivedDate) facts.receivedDate = second.facts.receivedDate;
-  if (!facts.priorityDate) facts.priorityDate = second.facts.priorityDate;
+  fillMissingFacts(page.facts, second.facts);
 }
 
 bool hasEvidence(const Field& field, std::string_view word) {
@@ -554,13 +558,7 @@ PageExtraction extractPage(const Layout& layout, const std::vector<LabelHit>& la
 }
 
 std::vector<Field> combinePages(const std::vector<PageExtraction>& pages, DocumentFacts& facts, const Models& models) {
-  for (const PageExtraction& page : pages) {
-    if (!facts.noticeType) facts.noticeType = page.facts.noticeType;
-    if (!facts.formType) facts.formType = page.facts.formType;
-    if (!facts.noticeDate) facts.noticeDate = page.facts.noticeDate;
-    if (!facts.receivedDate) facts.receivedDate = page.facts.receivedDate;
-    if (!facts.priorityDate) facts.priorityDate = page.facts.priorityDate;
-  }
+  for (const PageExtraction& page : pages) fillMissingFacts(facts, page.facts);
   // "Applicant/Petitioner" means whichever the form has: a petition has a petitioner.
   std::optional<std::string> combinedRole;
   if (facts.formType) {
