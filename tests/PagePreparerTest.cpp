@@ -142,13 +142,15 @@ TEST(PagePreparerTest, EnlargedLettersOfABlackAndWhitePageAreSmoothed) {
 
 TEST(PagePreparerTest, OnlyACoarseFaxGetsASecondLessEnlargedView) {
   // A 98-line fax (rows stretched about twice to square pixels, stored black and white) is given
-  // a second rendering, enlarged less, for a second reading; it turns with the page.
+  // a second rendering, enlarged less, for a second reading; it turns with the page. It is marked
+  // as a coarse fax (the scanner's `coarse_fax` warning).
   cv::Mat input;
   cv::threshold(textPage(), input, 128, 255, cv::THRESH_BINARY);
   PrepareOptions options;
   options.bilevel = true;
   options.rowStretch = 2.08;
   PreparedPage coarse = preparePage(input, options);
+  EXPECT_TRUE(coarse.coarseFax);
   ASSERT_FALSE(coarse.secondView.empty());
   EXPECT_NEAR(coarse.secondViewScale, kSecondViewCharacterHeight / kTargetCharacterHeight, 1e-9);
   EXPECT_NEAR(coarse.secondView.cols, coarse.gray.cols * coarse.secondViewScale, 1.0);
@@ -158,10 +160,14 @@ TEST(PagePreparerTest, OnlyACoarseFaxGetsASecondLessEnlargedView) {
 
   // A 196-line fax (square enough pixels) and a gray page with stretched rows are read once.
   options.rowStretch = 1.04;
-  EXPECT_TRUE(preparePage(input, options).secondView.empty());
+  const PreparedPage fine = preparePage(input, options);
+  EXPECT_TRUE(fine.secondView.empty());
+  EXPECT_FALSE(fine.coarseFax);
   options.bilevel = false;
   options.rowStretch = 2.08;
-  EXPECT_TRUE(preparePage(input, options).secondView.empty());
+  const PreparedPage gray = preparePage(input, options);
+  EXPECT_TRUE(gray.secondView.empty());
+  EXPECT_FALSE(gray.coarseFax);
 }
 
 TEST(PagePreparerTest, CameraProportionsAreToldApartFromScans) {

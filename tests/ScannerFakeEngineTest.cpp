@@ -298,6 +298,14 @@ TEST(ScannerFakeEngineTest, A98LineFaxIsReadTwiceAndWhatEitherReadingFoundIsRepo
   ASSERT_TRUE(once.ok()) << once.error->message;
   EXPECT_EQ(values(once), (std::vector<std::string>{"IOE0912345678"}));
   EXPECT_TRUE(std::all_of(widths.begin(), widths.end(), [&](int w) { return w == widths.front(); }));
+
+  // Only the 98-line page carries the warning that its digits are often misread.
+  const auto coarseWarned = [](const ScanResult& result) {
+    return std::count_if(result.warnings.begin(), result.warnings.end(),
+                         [](const Warning& w) { return w.code == "coarse_fax" && w.page == 1; });
+  };
+  EXPECT_EQ(coarseWarned(twice), 1);
+  EXPECT_EQ(coarseWarned(once), 0);
 }
 
 TEST(ScannerFakeEngineTest, DocumentWithMorePagesThanTheLimitIsRefusedBeforeAnyPageIsRead) {

@@ -149,7 +149,7 @@ void markCutWords(std::vector<Word>& words, const page::Transform& toSource, dou
   }
 }
 
-/// Tells a person what to do when a photo is too poor to trust.
+/// Tells a person what to do when a photo (or a fax) is too poor to trust.
 void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vector<Warning>& warnings) {
   const page::PageQuality& quality = prepared.quality;
   if (prepared.cameraFrame && !prepared.flattened) {
@@ -166,6 +166,11 @@ void addQualityWarnings(const page::PreparedPage& prepared, int page, std::vecto
   }
   if (quality.contrast < page::kLowContrast) {
     warnings.push_back({"low_contrast", page, "the page is too faded or dark: retake the photo in better light"});
+  }
+  if (prepared.coarseFax) {
+    warnings.push_back({"coarse_fax", page,
+                        "this page was faxed in standard resolution (about 100 lines per inch), where digits are "
+                        "often misread: check the numbers against the paper, or have it faxed again in fine mode"});
   }
 }
 

@@ -19,6 +19,7 @@ const WARNING_TITLES = {
   too_small: 'The page is small in the photo',
   identifier_cut: 'A number runs off the edge of the photo',
   low_ocr_confidence: 'The text was hard to read',
+  coarse_fax: 'The fax was sent in standard resolution',
   page_unreadable: 'A page could not be read',
 };
 

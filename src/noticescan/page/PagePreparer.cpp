@@ -255,7 +255,8 @@ PreparedPage preparePage(const cv::Mat& image, const PrepareOptions& options) {
   out.quality = out.takenQuality ? *out.takenQuality : measureQuality(small);
   const double height = medianCharacterHeight(small, analysisScale);
   const double factor = enlargementFor(height, kTargetCharacterHeight);
-  if (options.bilevel && options.rowStretch >= kCoarseRowStretch) {
+  out.coarseFax = options.bilevel && options.rowStretch >= kCoarseRowStretch;
+  if (out.coarseFax) {
     const double second = enlargementFor(height, kSecondViewCharacterHeight);
     if (second != factor) {
       out.secondView = enlarged(upright, second, true);

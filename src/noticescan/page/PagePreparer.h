@@ -60,6 +60,9 @@ struct PreparedPage {
   std::optional<PageQuality> takenQuality;
   Quad outline{};                              ///< the page in input pixels (the whole image if not found)
   std::vector<Warning> warnings;               ///< `page` left 0: the caller fills it in
+  /// The page was stored black and white with rows at least kCoarseRowStretch apart: a 98-line
+  /// "standard" fax, whose digits are often misread (the Scanner warns `coarse_fax`).
+  bool coarseFax = false;
   /// Empty, or the same page rendered for a second reading (kCoarseRowStretch), upright like
   /// `gray` (turnPage turns both); its pixels are `secondViewScale` times `gray`'s.
   cv::Mat secondView;
