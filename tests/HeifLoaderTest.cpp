@@ -1,7 +1,9 @@
 // The HEIC/HEIF loader: a phone's HEIC photo comes out in OpenCV's BGR order with the colours
-// libheif's own RGB conversion gives, and damaged files are an input problem.
+// libheif's own RGB conversion gives, 10-bit photos too, and damaged files are an input problem.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -72,6 +74,54 @@ TEST(HeifLoaderTest, PhotoComesOutAsBgrWithLibheifsColours) {
   EXPECT_GT(blue[0], 200);
   EXPECT_LT(blue[2], 60);
   // Pixel for pixel what libheif's own RGB output is (rounding apart).
+  EXPECT_LE(cv::norm(page.image, libheifRgb(bytes), cv::NORM_INF), 2.0);
+}
+
+/// A 10-bit HEIC (as phones write HDR photos) of one colour, given as 10-bit R, G, B levels.
+std::string tenBitHeic(int width, int height, const uint16_t rgb[3]) {
+  heif_context* ctx = heif_context_alloc();
+  heif_encoder* encoder = nullptr;
+  heif_context_get_encoder_for_format(ctx, heif_compression_HEVC, &encoder);
+  heif_encoder_set_lossy_quality(encoder, 90);
+  heif_image* image = nullptr;
+  heif_image_create(width, height, heif_colorspace_RGB, heif_chroma_444, &image);
+  const heif_channel channels[3] = {heif_channel_R, heif_channel_G, heif_channel_B};
+  for (int c = 0; c < 3; ++c) {
+    heif_image_add_plane(image, channels[c], width, height, 10);
+    int stride = 0;
+    uint8_t* plane = heif_image_get_plane(image, channels[c], &stride);
+    for (int y = 0; y < height; ++y) {
+      auto* row = reinterpret_cast<uint16_t*>(plane + static_cast<std::ptrdiff_t>(y) * stride);
+      std::fill(row, row + width, rgb[c]);
+    }
+  }
+  std::string bytes;
+  if (heif_context_encode_image(ctx, image, encoder, nullptr, nullptr).code == heif_error_Ok) {
+    heif_writer writer{};
+    writer.writer_api_version = 1;
+    writer.write = [](heif_context*, const void* data, size_t size, void* out) {
+      static_cast<std::string*>(out)->append(static_cast<const char*>(data), size);
+      return heif_error{heif_error_Ok, heif_suberror_Unspecified, "ok"};
+    };
+    heif_context_write(ctx, &writer, &bytes);
+  }
+  heif_image_release(image);
+  heif_encoder_release(encoder);
+  heif_context_free(ctx);
+  return bytes;
+}
+
+TEST(HeifLoaderTest, TenBitPhotoIsScaledToEightBits) {
+  const uint16_t orange[3] = {1000, 500, 100};  // of 1023
+  const std::string bytes = tenBitHeic(96, 64, orange);
+  ASSERT_FALSE(bytes.empty());
+  const LoadedPage page = openHeif(bytes, ScanOptions{})->page(0);
+  ASSERT_EQ(page.image.type(), CV_8UC3);
+  ASSERT_EQ(page.image.size(), cv::Size(96, 64));
+  const cv::Vec3b pixel = page.image.at<cv::Vec3b>(32, 48);  // B, G, R
+  EXPECT_NEAR(pixel[2], 1000 * 255 / 1023, 6);
+  EXPECT_NEAR(pixel[1], 500 * 255 / 1023, 6);
+  EXPECT_NEAR(pixel[0], 100 * 255 / 1023, 6);
   EXPECT_LE(cv::norm(page.image, libheifRgb(bytes), cv::NORM_INF), 2.0);
 }
 
