@@ -2,8 +2,9 @@
 // the pixels come out as the photo is meant to be seen, like EXIF orientation for JPEG.
 //
 // The image is decoded in the layout libheif prefers (planar RGB for a phone's YCbCr 4:2:0 photo)
-// and interleaved into BGR here with OpenCV: asking libheif for interleaved RGB instead costs about
-// 100-250 ms more on a 12 MP photo on one core. Other layouts go through libheif's conversion.
+// and interleaved into BGR here with OpenCV: asking libheif for interleaved RGB instead does more
+// conversion work (0.1-0.35 s more per 12 MP photo on one core in a harness; docs/PERFORMANCE.md).
+// Other layouts go through libheif's conversion.
 #include <memory>
 
 #include <libheif/heif.h>
