@@ -379,9 +379,7 @@ void fillMissingFacts(DocumentFacts& facts, const DocumentFacts& from) {
 }
 
 bool samePlace(const Field& a, const Field& b) {
-  if (a.type != b.type) return false;
-  const Rect ra = bounds(a.polygon), rb = bounds(b.polygon);
-  return ra.x <= rb.right() && rb.x <= ra.right() && ra.y <= rb.bottom() && rb.y <= ra.bottom();
+  return a.type == b.type && bounds(a.polygon).intersects(bounds(b.polygon));
 }
 
 }  // namespace
