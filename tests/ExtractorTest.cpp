@@ -400,6 +400,11 @@ TEST(ExtractorTest, ReceiptFiscalYearIsCheckedAgainstTheReceivedDate) {
   const std::vector<Field> late = receiptsReceivedOn("10/02/2023", {{0, 0, "Receipt Number"}, {0, 30, "EAC2319050123"}});
   ASSERT_EQ(late.size(), 1u);
   EXPECT_TRUE(hasEvidence(late[0], "fiscal_year_disagrees"));  // ranked lower, never dropped
+  // ... and trusted less than the same reading whose year agrees (before calibration, which has
+  // no such reading to learn it from).
+  const std::vector<Field> inTime = receiptsReceivedOn("09/30/2023", {{0, 0, "Receipt Number"}, {0, 30, "EAC2319050123"}});
+  ASSERT_EQ(inTime.size(), 1u);
+  EXPECT_LT(late[0].confidence, 0.7 * inTime[0].confidence);
   // IOE numbers carry no fiscal year.
   const std::vector<Field> ioe = receiptsReceivedOn("10/02/2023", {{0, 0, "Receipt Number"}, {0, 30, "IOE0912345678"}});
   ASSERT_EQ(ioe.size(), 1u);

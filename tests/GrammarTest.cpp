@@ -189,6 +189,32 @@ TEST(GrammarTest, BareDigitsNextToMoreDigitsAreAFragment) {
   EXPECT_EQ(values("A284654049 2026", FieldType::ANumber), V{"A284654049"});
 }
 
+TEST(GrammarTest, AQuestionMarkAmongDigitsIsATwoThatLostItsBase) {
+  // A 98-line fax drops a 2's base stroke and OCR reads the rest as "?": a repair, recorded.
+  const auto repairsOf = [](std::string_view text) {
+    const std::vector<Candidate> found = findCandidates(text);
+    return found.size() == 1 ? found[0].normalised.repairs : std::vector<std::string>{"(not one candidate)"};
+  };
+  EXPECT_EQ(values("L1N26?3655190", FieldType::ReceiptNumber), V{"LIN2623655190"});
+  EXPECT_EQ(repairsOf("L1N26?3655190"), (std::vector<std::string>{"1->I at 1", "?->2 at 5"}));
+  // Its seven last digits are no A-number of their own.
+  EXPECT_TRUE(values("L1N26?3655190", FieldType::ANumber).empty());
+  // In a receipt number, after its prefix letters, it may start or end the digits.
+  EXPECT_EQ(values("EAC ?3-202-52969", FieldType::ReceiptNumber), V{"EAC2320252969"});
+  EXPECT_EQ(values("SRC?59049165?", FieldType::ReceiptNumber), V{"SRC2590491652"});
+  // In an A-number or account number too, but not before their digits (an "A#" misread).
+  EXPECT_EQ(values("A# 123-?56-789", FieldType::ANumber), V{"A123256789"});
+  EXPECT_EQ(values("02329144200?", FieldType::OnlineAccountNumber), V{"023291442002"});
+  EXPECT_TRUE(values("A?12345678", FieldType::ANumber).empty());
+  // After a number of its full length a "?" is punctuation.
+  EXPECT_EQ(values("Is it 123456789? Yes", FieldType::ANumber), V{"A123456789"});
+  EXPECT_EQ(values("A123456789?", FieldType::ANumber), V{"A123456789"});
+  EXPECT_EQ(values("IOE0912345678?", FieldType::ReceiptNumber), V{"IOE0912345678"});
+  // Nor are the digits on either side of a "?" inside a longer run a number of their own.
+  EXPECT_TRUE(values("123456789?1234", FieldType::ANumber).empty());
+  EXPECT_TRUE(values("4?123456789", FieldType::ANumber).empty());
+}
+
 TEST(GrammarTest, AnANumberWhoseGroupsRunOnPastNineDigitsIsNotCutShort) {
   // A faxed "A# 023-467-845" read as "All 023-467-845": the first groups are no A-number of their own.
   // Only the last nine digits remain, as a bare number that needs its label.

@@ -404,3 +404,16 @@ TEST(RereadTest, ReadingsTesseractGaveNoConfidenceHaveNoSay) {
   ASSERT_NE(receipt, nullptr);
   EXPECT_EQ(receipt->value, "IOE0972364673");
 }
+
+TEST(RereadTest, AReadingMayShowATwoThatLostItsBaseAsAQuestionMark) {
+  // A 98-line fax loses the base of a 2: the page read gives "LIN?503059191". Without "?" in the
+  // re-read's alphabet Tesseract must call that glyph something else, mostly a 7; with it, the
+  // readings that saw the "?" vote for the 2 the grammar reads it as, and outvote the one 7.
+  ScriptedEngine engine({"LIN?503059191", "LIN7503059191", "LIN?503059191"}, 0.6);
+  const std::vector<Word> words = reread::rereadUncertain(receiptBox("LIN?503059191", 0.5), kPage, engine);
+  EXPECT_NE(engine.allowedChars.find('?'), std::string::npos);
+  const auto page = extract::extractPage(words, 1, TextSource::Ocr);
+  const Field* receipt = find(page.fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, "LIN2503059191");
+}

@@ -21,6 +21,11 @@ constexpr double kTwinConflictFactor = 0.9;
 /// An IOE receipt whose digits start with anything but 0 keeps this share of its score: IOE
 /// numbers commonly start with 0 (IOE09..., IOE08...; DOMAIN.md), and a blurred 0 reads as 6 or 8.
 constexpr double kUnusualIoeFactor = 0.6;
+/// A receipt whose fiscal year is not the one its notice's Received Date falls in keeps this share
+/// of its score: USCIS numbers a case in the fiscal year it receives it (DOMAIN.md), so a digit of
+/// the year was likelier misread ("EAC2320252969" read "EAC7320252969" on a fax). The calibration
+/// cannot learn this from its fit: no reading it was fitted on has such a year.
+constexpr double kFiscalYearDisagreesFactor = 0.6;
 /// A role label this many line heights from an A-number still gives it its role.
 constexpr double kMaxRoleDistance = 12.0;
 
@@ -304,7 +309,13 @@ void checkReceiptDigits(Field& field, const std::optional<std::string>& received
   if (workday < 1 || workday > kMaxWorkday) field.evidence.push_back("workday_out_of_range");
   if (!receivedDate) return;
   const std::optional<int> fy = fiscalYear(*receivedDate);
-  if (fy) field.evidence.push_back(*fy == yy ? "fiscal_year_agrees" : "fiscal_year_disagrees");
+  if (!fy) return;
+  if (*fy == yy) {
+    field.evidence.push_back("fiscal_year_agrees");
+  } else {
+    field.evidence.push_back("fiscal_year_disagrees");
+    field.confidence *= kFiscalYearDisagreesFactor;
+  }
 }
 
 /// At most this many characters of a text reading may differ from the barcode for the barcode to

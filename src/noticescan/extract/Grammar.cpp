@@ -18,6 +18,9 @@ char digitFor(char c) {
     case 'G': return '6';
     case 'B': return '8';
     case 'g': case 'q': return '9';
+    // A faxed 2 that lost its base stroke (98 lines per inch drop thin horizontal strokes): the
+    // curve and the stroke down are a "?". Where one may stand: appendDigits.
+    case '?': return '2';
     default: return std::isdigit(static_cast<unsigned char>(c)) ? c : '\0';
   }
 }
@@ -46,8 +49,16 @@ bool isSeparator(char c) { return c == ' ' || c == '-' || c == '*'; }
 
 /// Maps `digits` (separators skipped) to exactly `count` digits appended to `out.value`, recording
 /// repairs from index `offset` on. Fails when the count differs, a character has no digit reading,
-/// or fewer than `minReal` characters were real digits.
-bool appendDigits(std::string_view digits, std::size_t count, std::size_t minReal, Normalised& out) {
+/// or fewer than `minReal` characters were real digits. A "?" (a 2 that lost its base, digitFor)
+/// may start the digits only with `questionMayLead`: a receipt's, whose prefix letters come before
+/// them ("SRC?59049165?" is SRC2590491652); before an A-number's digits it is as likely the "#" of
+/// "A#" misread. At the end it counts ("02329144200?" in an account number's box): a receipt or
+/// account number has an exact count, so a question mark after a whole one stays punctuation (an
+/// A-number of fewer than nine digits would take it as its last; notices print no such thing).
+bool appendDigits(std::string_view digits, std::size_t count, std::size_t minReal, Normalised& out,
+                  bool questionMayLead = false) {
+  const std::size_t first = digits.find_first_not_of(" -*");
+  if (first == std::string_view::npos || (digits[first] == '?' && !questionMayLead)) return false;
   std::size_t real = 0, taken = 0;
   for (const char c : digits) {
     if (isSeparator(c)) continue;
@@ -65,53 +76,64 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 }
 
 // A character that OCR may have read where a digit was printed (see digitFor).
-#define NS_D "[0-9OoQDIli|!ZzSsGBgq]"
+#define NS_D "[0-9OoQDIli|!ZzSsGBgq?]"
 // What may part a value's groups: a space or a hyphen, and OCR often ends a word at a printed
 // hyphen ("SRC-25- 256- 57699", "214-719- 786"), so a hyphen may have a space either side.
 #define NS_SEP "(?: ?- ?| )?"
 // Where a number's digits end: no letter or digit next, nor a hyphen, slash or dot and more digits
-// (a longer number, a date).
-#define NS_END "(?![A-Za-z0-9]|[\\-/.][0-9])"
+// (a longer number, a date), nor a question mark and more digits: a "?" between digits is a 2 read
+// badly (digitFor), so digits either side of one are a single number, not a shorter one.
+#define NS_END "(?![A-Za-z0-9]|[\\-/.?][0-9])"
+// Where a bare number may start: after anything but a letter or digit, nor after a hyphen, slash,
+// dot or question mark (the tail of a longer number, a date, or a number with a digit read "?").
+#define NS_BARE_START "(?:^|[^A-Za-z0-9\\-/.?])"
+// Where the digits of an A-number or account number start: not with a "?", which there is as
+// likely an "A#" misread or punctuation (a receipt's digits may, after its prefix letters).
+#define NS_OPEN "(?!\\?)"
 
 const std::regex& receiptPattern() {
+  // The glued rule is tried last: "IOE0912345678?" is IOE with a question mark after it before it
+  // is a rule glued to "OE0912345678?".
   static const std::regex re(
-      "(?:^|[^A-Za-z0-9$])([|!1lI]?)([A-Za-z0-9|!$\\[(]{3})" NS_SEP "(\\*?)[ \\-]?(" NS_D "{2}" NS_SEP NS_D
+      "(?:^|[^A-Za-z0-9$])([|!1lI]??)([A-Za-z0-9|!$\\[(]{3})" NS_SEP "(\\*?)[ \\-]?(" NS_D "{2}" NS_SEP NS_D
       "{3}" NS_SEP NS_D "{5})(?![A-Za-z0-9])");
   return re;
 }
 const std::regex& asteriskReceiptPattern() {
-  static const std::regex re("(?:^|[^A-Za-z0-9])([A-Za-z0-9]{3})\\*(" NS_D "{9})(?![A-Za-z0-9])");
+  static const std::regex re("(?:^|[^A-Za-z0-9])([A-Za-z0-9]{3})\\*(" NS_OPEN NS_D "{9})(?![A-Za-z0-9])");
   return re;
 }
 const std::regex& aPrefixedPattern() {
   // Digits that run on after a hyphen, slash or dot ("All 023-467-845": "A#" read as "All") make
   // a longer number, of which the first nine are no A-number.
-  static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_D "{1,3}" NS_SEP NS_D
-                             "{3}" NS_SEP NS_D "{3})" NS_END);
+  static const std::regex re("(?:^|[^A-Za-z0-9])(A(?: ?#)? ?[:\\-]? ?)(" NS_OPEN NS_D "{1,3}" NS_SEP
+                             NS_D "{3}" NS_SEP NS_D "{3})" NS_END);
   return re;
 }
 const std::regex& aReadAsFourPattern() {
   // A faxed "A208726873" read "4208726873": the "4" glued to nine digits (with eight, "412345678" is
   // as likely a bare number; the re-read's vote weighs those).
-  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(4)(" NS_D "{3}" NS_SEP NS_D "{3}" NS_SEP NS_D
+  static const std::regex re(NS_BARE_START "(4)(" NS_OPEN NS_D "{3}" NS_SEP NS_D "{3}" NS_SEP NS_D
                              "{3})" NS_END);
   return re;
 }
 const std::regex& bare9Pattern() {
-  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])(" NS_D "{1,3}" NS_SEP NS_D "{3}" NS_SEP NS_D
+  static const std::regex re(NS_BARE_START "(" NS_OPEN NS_D "{1,3}" NS_SEP NS_D "{3}" NS_SEP NS_D
                              "{3})" NS_END);
   return re;
 }
 const std::regex& bare12Pattern() {
   // A table rule may be glued in front of an unspaced number ("1438259016719").
-  static const std::regex re("(?:^|[^A-Za-z0-9\\-/.])([|!lI1]?)(" NS_D "{4}" NS_SEP NS_D "{4}" NS_SEP NS_D
-                             "{4}|" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D
-                             "{3})" NS_END);
+  static const std::regex re(NS_BARE_START "([|!lI1]?)(" NS_OPEN "(?:" NS_D "{4}" NS_SEP NS_D "{4}"
+                             NS_SEP NS_D "{4}|" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]" NS_D "{3}[ \\-]"
+                             NS_D "{3}))" NS_END);
   return re;
 }
 #undef NS_D
 #undef NS_SEP
 #undef NS_END
+#undef NS_BARE_START
+#undef NS_OPEN
 
 template <typename Fn>
 void forEachMatch(std::string_view text, const std::regex& re, Fn&& fn) {
@@ -144,7 +166,7 @@ std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_
   if (asterisk) {
     out.value += '*';
     if (!appendDigits(digits, 9, 8, out)) return std::nullopt;
-  } else if (!appendDigits(digits, 10, 8, out)) {
+  } else if (!appendDigits(digits, 10, 8, out, /*questionMayLead=*/true)) {
     return std::nullopt;
   }
   return out;

@@ -37,8 +37,10 @@ constexpr double kRuleShare = 0.5;
 constexpr double kBlankInkShare = 0.003;
 /// What identifiers are printed with; anything else in a re-read is a misreading. The space is
 /// one of them: without it Tesseract cannot end a word, reads "A000 427 676" as one word and gives
-/// it confidence 0, and such a reading has no say in the vote.
-constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#*., ";
+/// it confidence 0, and such a reading has no say in the vote. So is the "?": a 2 whose base a fax
+/// lost is a "?" to Tesseract and, without it, a 7 ("EAC 73-202-52969" for EAC2320252969); the
+/// grammar reads a "?" between digits as the 2 it was.
+constexpr const char* kAllowedChars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-#*.,? ";
 
 bool isBlank(const Word& w) {
   return std::all_of(w.text.begin(), w.text.end(), [](unsigned char c) { return std::isspace(c); });
@@ -50,9 +52,9 @@ bool isBlank(const Word& w) {
 /// "Alf' 292: '256-161", the quotes typographic), so up to three of them part groups, and break a
 /// 7 into a slash ("A094 124 4/1"), so a slash may stand inside a group (dates are left out by the
 /// caller). Blur closes the "#" of "A#" into "=" ("A= 202-863-580"): the prefix keeps it, so the
-/// crop keeps the A.
+/// crop keeps the A. A "?" is a 2 that lost its base stroke ("L1N26?3655190"), one of the group.
 #define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
-#define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq]"
+#define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq?]"
 #define NOTICESCAN_GROUP NOTICESCAN_DIGITISH "(?:/?" NOTICESCAN_DIGITISH ")+"
 const std::regex& spanPattern() {
   static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*=]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_GROUP
@@ -79,7 +81,7 @@ const std::regex& telephonePattern() {
   return re;
 }
 const std::regex& receiptLikePattern() {
-  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq \\-]{8,}$");
+  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq? \\-]{8,}$");
   return re;
 }
 
