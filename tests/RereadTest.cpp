@@ -68,6 +68,18 @@ const Field* find(const std::vector<Field>& fields, FieldType type) {
   return it == fields.end() ? nullptr : &*it;
 }
 
+/// The receipt number found after `first` is re-read with `effort`, the engine answering from
+/// `script` at `confidence` ("" when none is found); `reads` gets how many crops it was shown.
+std::string receiptAfterReread(const std::vector<Word>& first, const std::deque<std::string>& script,
+                               reread::Effort effort, double confidence, std::size_t& reads) {
+  ScriptedEngine engine(script, confidence);
+  const auto words = reread::rereadUncertain(first, kPage, engine, extract::defaultModels(), nullptr, effort);
+  reads = engine.shown.size();
+  const auto page = extract::extractPage(words, 1, TextSource::Ocr);
+  const Field* receipt = find(page.fields, FieldType::ReceiptNumber);
+  return receipt ? receipt->value : std::string();
+}
+
 }  // namespace
 
 TEST(RereadTest, AConfidentCleanValueIsLeftAlone) {
@@ -185,18 +197,10 @@ TEST(RereadTest, ABlurredPageIsReadInMoreRenderingsAndTheirMajorityWins) {
                                           "IOE0995217322", "IOE6995217322", "IOE0995217322", "IOE0995217322",
                                           "IOE0995217322", "IOE0995217322", "IOE0995217322", "IOE0995217322"};
   const std::vector<Word> first = receiptBox("IOE6995217322", 0.5);
-  const auto valueAfter = [&](reread::Effort effort, std::size_t& reads) {
-    ScriptedEngine engine(script);
-    const auto words = reread::rereadUncertain(first, kPage, engine, extract::defaultModels(), nullptr, effort);
-    reads = engine.shown.size();
-    const auto page = extract::extractPage(words, 1, TextSource::Ocr);
-    const Field* receipt = find(page.fields, FieldType::ReceiptNumber);
-    return receipt ? receipt->value : std::string();
-  };
   std::size_t normalReads = 0, blurredReads = 0;
-  EXPECT_EQ(valueAfter(reread::Effort::Normal, normalReads), "IOE6995217322");
+  EXPECT_EQ(receiptAfterReread(first, script, reread::Effort::Normal, 0.9, normalReads), "IOE6995217322");
   EXPECT_EQ(normalReads, 2u);
-  EXPECT_EQ(valueAfter(reread::Effort::Blurred, blurredReads), "IOE0995217322");
+  EXPECT_EQ(receiptAfterReread(first, script, reread::Effort::Blurred, 0.9, blurredReads), "IOE0995217322");
   EXPECT_EQ(blurredReads, script.size());
 }
 
@@ -416,4 +420,18 @@ TEST(RereadTest, AReadingMayShowATwoThatLostItsBaseAsAQuestionMark) {
   const Field* receipt = find(page.fields, FieldType::ReceiptNumber);
   ASSERT_NE(receipt, nullptr);
   EXPECT_EQ(receipt->value, "LIN2503059191");
+}
+
+TEST(RereadTest, APageStoredBlackAndWhiteIsReadInOneGreyRenderingMore) {
+  // A fax's "EAC ?3-202-52969": the page read and one grey re-reading show the 2 that lost its
+  // base as "?", the other grey one and the black-and-white one call it a 7. On a fax a further
+  // grey reading (28 px) has its say, and the 2 wins.
+  const std::deque<std::string> script = {"EAC 73-202-52969", "EAC 73-202-52969", "EAC ?3-202-52969",
+                                          "EAC 23-202-52969"};
+  const std::vector<Word> first = receiptBox("EAC ?3-202-52969", 0.5);
+  std::size_t normalReads = 0, faxReads = 0;
+  EXPECT_EQ(receiptAfterReread(first, script, reread::Effort::Normal, 0.6, normalReads), "EAC7320252969");
+  EXPECT_EQ(normalReads, 3u);
+  EXPECT_EQ(receiptAfterReread(first, script, reread::Effort::BlackAndWhite, 0.6, faxReads), "EAC2320252969");
+  EXPECT_EQ(faxReads, 4u);
 }

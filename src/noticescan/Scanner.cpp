@@ -251,6 +251,7 @@ PageOutcome scanPage(const ScanOptions& options, load::LoadedPage loaded, int pa
     readOptions.headerFirst = options.headerFirst;
     readOptions.reread = options.reread;
     readOptions.blurred = prepared.quality.sharpness < page::kLowSharpness;
+    readOptions.blackAndWhite = loaded.bilevel;
     readOptions.checkOrientation = !prepared.orientationSure;
     readOptions.turnPage = [&]() -> const cv::Mat* {
       const auto began = Clock::now();

@@ -166,8 +166,10 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
     }
     t = std::chrono::steady_clock::now();
     if (options.reread) {
-      words = reread::rereadUncertain(words, gray, engine, models, nullptr,
-                                      options.blurred ? reread::Effort::Blurred : reread::Effort::Normal);
+      const reread::Effort effort = options.blurred         ? reread::Effort::Blurred
+                                    : options.blackAndWhite ? reread::Effort::BlackAndWhite
+                                                            : reread::Effort::Normal;
+      words = reread::rereadUncertain(words, gray, engine, models, nullptr, effort);
     }
     s.rereadMs += msSince(t);
     if (bottom == gray.rows || evidenceComplete(words, models, &gray)) break;

@@ -67,6 +67,7 @@ struct ReadOptions {
   bool headerFirst = true;  ///< false: one band, the whole page
   bool reread = true;       ///< re-read uncertain spans after each band (reread::rereadUncertain)
   bool blurred = false;     ///< the page is blurred: re-read with reread::Effort::Blurred
+  bool blackAndWhite = false;  ///< stored black and white (a fax): reread::Effort::BlackAndWhite unless blurred
   /// The page's orientation is not known for sure: when the first band does not looksUpright,
   /// turnPage is asked to turn it (ReadStats::doubtfulOrientation is set either way).
   bool checkOrientation = false;

@@ -178,6 +178,8 @@ constexpr Rendering kRenderings[] = {{32, 0, false}, {32, 0, true}, {24, 0, fals
 constexpr Rendering kBlurredRenderings[] = {{32, 0.1, false}, {32, -0.1, false}, {24, 0.1, false},
                                             {24, -0.1, false}, {40, 0, false},   {28, 0, false},
                                             {24, 0, true},     {32, 0.1, true},  {32, -0.1, true}};
+/// A page stored black and white (Effort::BlackAndWhite) is read in this one too.
+constexpr Rendering kBlackAndWhiteRendering = {28, 0, false};
 /// A first reading that this many fresh readings agree with is settled, on a normal page and on a
 /// blurred one.
 constexpr int kSettlingReadings = 2;
@@ -489,6 +491,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
   std::vector<Word> words = input;
   std::vector<Rendering> views(std::begin(kRenderings), std::end(kRenderings));
   if (effort == Effort::Blurred) views.insert(views.end(), std::begin(kBlurredRenderings), std::end(kBlurredRenderings));
+  if (effort == Effort::BlackAndWhite) views.push_back(kBlackAndWhiteRendering);
   const int settling = effort == Effort::Blurred ? kSettlingReadingsBlurred : kSettlingReadings;
   const std::vector<Span> spans = findUncertainSpans(words, models);
   if (spans.empty()) return words;

@@ -58,8 +58,10 @@ bool isBlankSlot(const cv::Mat& gray, const Span& span);
 
 /// How hard to look again. A blurred page (page::kLowSharpness) has each uncertain span read in
 /// more renderings, and a first reading needs more agreeing readings to be settled: Tesseract's
-/// readings of blurred glyphs change with small shifts and scalings of the crop.
-enum class Effort { Normal, Blurred };
+/// readings of blurred glyphs change with small shifts and scalings of the crop. A page stored
+/// black and white (a fax) gets one grey rendering more: there the black-and-white rendering
+/// turns a 2 whose base the fax lost into a 7, and a third grey reading outvotes it.
+enum class Effort { Normal, BlackAndWhite, Blurred };
 
 /// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
 /// where the readings agree. Word boxes are in `gray`'s pixels.
