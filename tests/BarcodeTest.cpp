@@ -92,6 +92,25 @@ TEST(ApplyBarcodesTest, AgreeingBarcodeIsRecordedAsEvidence) {
   EXPECT_EQ(e.fields[0].source, TextSource::Ocr);
 }
 
+TEST(ApplyBarcodesTest, AReadingTheBarcodeAgreesWithIsNoLessSureThanTheBarcodeAlone) {
+  // A fax's receipt read poorly (low word confidence), its value right: the barcode confirms it.
+  PageExtraction poor = extractPage(layOut({{0, 0, "Receipt Number"}, {0, 30, "MSC2092446902", 0.2}}), 1, TextSource::Ocr);
+  ASSERT_EQ(poor.fields.size(), 1u);
+  const double textAlone = poor.fields[0].confidence;
+  applyBarcodes(poor, {code("MSC2092446902")}, 1);
+  PageExtraction none = extractPage(layOut({{0, 0, "Notice Type: Receipt Notice"}}), 1, TextSource::Ocr);
+  applyBarcodes(none, {code("MSC2092446902")}, 1);
+  ASSERT_EQ(none.fields.size(), 1u);
+  ASSERT_EQ(poor.fields.size(), 1u);
+  EXPECT_GT(none.fields[0].confidence, textAlone);
+  EXPECT_GE(poor.fields[0].confidence, none.fields[0].confidence);
+  // A reading the text was surer of than the barcode alone keeps its own score.
+  PageExtraction sure = header("MSC2092446902");
+  const double sureAlone = sure.fields.at(0).confidence;
+  applyBarcodes(sure, {code("MSC2092446902")}, 1);
+  EXPECT_DOUBLE_EQ(sure.fields.at(0).confidence, std::max(sureAlone, none.fields[0].confidence));
+}
+
 TEST(ApplyBarcodesTest, BarcodeCorrectsAMisreadDigitAndKeepsTheReadingInRaw) {
   PageExtraction e = header("IOE0912845678");  // 3 read as 8
   applyBarcodes(e, {code("IOE0912345678")}, 1);

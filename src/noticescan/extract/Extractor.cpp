@@ -318,6 +318,8 @@ void checkReceiptDigits(Field& field, const std::optional<std::string>& received
   }
 }
 
+/// A receipt number only the barcode carried scores its prefix's prior times this.
+constexpr double kBarcodeOnlyFactor = 0.9;
 /// At most this many characters of a text reading may differ from the barcode for the barcode to
 /// correct it rather than stand beside it (a third of the digits would be a different number).
 constexpr std::size_t kMaxBarcodeCorrections = 3;
@@ -342,10 +344,15 @@ void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& ba
     bool agreed = false;
     Field* closest = nullptr;
     std::size_t closestDistance = kMaxBarcodeCorrections + 1;
+    const auto known = models.prefixPriors.find(value->substr(0, 3));
+    // What the barcode alone would make of a known prefix's number (below): a reading it agrees
+    // with is no less sure than that, however poorly the text was read.
+    const double barcodeScore = known == models.prefixPriors.end() ? 0.0 : known->second * kBarcodeOnlyFactor;
     for (Field& f : page.fields) {
       if (f.type != FieldType::ReceiptNumber || f.value.size() != value->size()) continue;
       if (f.value == *value) {
         addEvidence(f, "barcode_agrees");  // every reading of it: the header's and the letter's
+        f.confidence = std::max(f.confidence, barcodeScore);
         agreed = true;
       }
       const std::size_t d = differences(f.value, *value);
@@ -361,7 +368,6 @@ void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& ba
       addEvidence(*closest, "barcode_corrected");
       continue;
     }
-    const auto known = models.prefixPriors.find(value->substr(0, 3));
     if (known == models.prefixPriors.end()) continue;  // NVC and card numbers share the shape
     Field field;
     field.type = FieldType::ReceiptNumber;
@@ -371,7 +377,7 @@ void applyBarcodes(PageExtraction& page, const std::vector<barcode::Barcode>& ba
     field.source = TextSource::Barcode;
     field.polygon = code.quad;
     field.evidence = {"barcode", "known_prefix"};
-    field.confidence = known->second * 0.9;
+    field.confidence = barcodeScore;
     page.fields.push_back(std::move(field));
   }
 }
