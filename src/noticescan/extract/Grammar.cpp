@@ -87,8 +87,9 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 // Where a bare number may start: after anything but a letter or digit, nor after a hyphen, slash,
 // dot or question mark (the tail of a longer number, a date, or a number with a digit read "?").
 #define NS_BARE_START "(?:^|[^A-Za-z0-9\\-/.?])"
-// Where the digits of an A-number or account number start: not with a "?", which there is as
-// likely an "A#" misread or punctuation (a receipt's digits may, after its prefix letters).
+// Where the digits of an A-number, an account number or an asterisk receipt start: not with a "?",
+// which there is as likely an "A#" misread or punctuation (a plain receipt's digits may, after its
+// prefix letters).
 #define NS_OPEN "(?!\\?)"
 
 const std::regex& receiptPattern() {
