@@ -19,7 +19,7 @@ char digitFor(char c) {
     case 'B': return '8';
     case 'g': case 'q': return '9';
     // A faxed 2 that lost its base stroke (98 lines per inch drop thin horizontal strokes): the
-    // curve and the stroke down are a "?". Where one may stand: appendDigits.
+    // curve and the stroke down are a "?". Where one may stand: NS_OPEN below.
     case '?': return '2';
     default: return std::isdigit(static_cast<unsigned char>(c)) ? c : '\0';
   }
@@ -49,16 +49,9 @@ bool isSeparator(char c) { return c == ' ' || c == '-' || c == '*'; }
 
 /// Maps `digits` (separators skipped) to exactly `count` digits appended to `out.value`, recording
 /// repairs from index `offset` on. Fails when the count differs, a character has no digit reading,
-/// or fewer than `minReal` characters were real digits. A "?" (a 2 that lost its base, digitFor)
-/// may start the digits only with `questionMayLead`: a receipt's, whose prefix letters come before
-/// them ("SRC?59049165?" is SRC2590491652); before an A-number's digits it is as likely the "#" of
-/// "A#" misread. At the end it counts ("02329144200?" in an account number's box): a receipt or
-/// account number has an exact count, so a question mark after a whole one stays punctuation (an
-/// A-number of fewer than nine digits would take it as its last; notices print no such thing).
-bool appendDigits(std::string_view digits, std::size_t count, std::size_t minReal, Normalised& out,
-                  bool questionMayLead = false) {
-  const std::size_t first = digits.find_first_not_of(" -*");
-  if (first == std::string_view::npos || (digits[first] == '?' && !questionMayLead)) return false;
+/// or fewer than `minReal` characters were real digits. A "?" counts as a 2 that lost its base
+/// (digitFor); where it may stand is the patterns' business (NS_OPEN, NS_END).
+bool appendDigits(std::string_view digits, std::size_t count, std::size_t minReal, Normalised& out) {
   std::size_t real = 0, taken = 0;
   for (const char c : digits) {
     if (isSeparator(c)) continue;
@@ -88,8 +81,11 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 // dot or question mark (the tail of a longer number, a date, or a number with a digit read "?").
 #define NS_BARE_START "(?:^|[^A-Za-z0-9\\-/.?])"
 // Where the digits of an A-number, an account number or an asterisk receipt start: not with a "?",
-// which there is as likely an "A#" misread or punctuation (a plain receipt's digits may, after its
-// prefix letters).
+// which there is as likely an "A#" misread or punctuation. A plain receipt's digits may, after its
+// prefix letters ("SRC?59049165?" is SRC2590491652). At the end a "?" counts ("02329144200?" in
+// an account number's box): a receipt or account number has an exact count, so a question mark
+// after a whole one stays punctuation (an A-number of fewer than nine digits would take it as its
+// last; notices print no such thing).
 #define NS_OPEN "(?!\\?)"
 
 const std::regex& receiptPattern() {
@@ -167,7 +163,7 @@ std::optional<Normalised> normaliseReceipt(std::string_view prefix, std::string_
   if (asterisk) {
     out.value += '*';
     if (!appendDigits(digits, 9, 8, out)) return std::nullopt;
-  } else if (!appendDigits(digits, 10, 8, out, /*questionMayLead=*/true)) {
+  } else if (!appendDigits(digits, 10, 8, out)) {
     return std::nullopt;
   }
   return out;

@@ -67,6 +67,10 @@ const std::regex& aNumberLikePattern() {
                              "|/){7,20}$");
   return re;
 }
+const std::regex& receiptLikePattern() {
+  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?(?:" NOTICESCAN_DIGITISH "|[ \\-]){8,}$");
+  return re;
+}
 #undef NOTICESCAN_SEPARATOR
 #undef NOTICESCAN_DIGITISH
 #undef NOTICESCAN_GROUP
@@ -78,10 +82,6 @@ const std::regex& datePattern() {
 /// A telephone number read cleanly (3-3-4 digits) is never an identifier misread.
 const std::regex& telephonePattern() {
   static const std::regex re("(?:^|[^0-9])[0-9]{3}[ \\-][0-9]{3}[ \\-][0-9]{4}(?![0-9])");
-  return re;
-}
-const std::regex& receiptLikePattern() {
-  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?[0-9OoQDIli|!ZzSsGBgq? \\-]{8,}$");
   return re;
 }
 
