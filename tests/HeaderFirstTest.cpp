@@ -2,6 +2,8 @@
 // does not settle is read whole.
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include <opencv2/imgproc.hpp>
 
 #include "WordLayout.h"
@@ -55,7 +57,64 @@ read::ReadOptions noReread(bool headerFirst = true, bool checkOrientation = fals
   return options;
 }
 
+/// What hasRuledBoxes is meant to answer, spelled with OpenCV's morphology: two or more separate
+/// rows, and two or more separate columns, that an opening with a long thin element leaves ink in.
+bool ruledByOpening(const cv::Mat& band) {
+  cv::Mat ink;
+  cv::threshold(band, ink, 128, 255, cv::THRESH_BINARY_INV);
+  const int across = std::max(8, static_cast<int>(read::kMinRuleShare * band.cols));
+  const int down = std::max(8, band.rows / 12);
+  cv::Mat horizontal, vertical, rows, columns;
+  cv::morphologyEx(ink, horizontal, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(across, 1)));
+  cv::morphologyEx(ink, vertical, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, down)));
+  cv::reduce(horizontal, rows, 1, cv::REDUCE_MAX);
+  cv::reduce(vertical, columns, 0, cv::REDUCE_MAX);
+  const auto runs = [](const cv::Mat& line) {
+    int count = 0;
+    bool inRun = false;
+    for (int i = 0; i < static_cast<int>(line.total()); ++i) {
+      const bool on = line.at<unsigned char>(i) > 0;
+      count += on && !inRun ? 1 : 0;
+      inRun = on;
+    }
+    return count;
+  };
+  return runs(rows) >= 2 && runs(columns) >= 2;
+}
+
 }  // namespace
+
+TEST(HeaderFirstTest, RuledBoxesAreFoundAsOpeningTheBandWithLongElementsFindsThem) {
+  // Bands of random sizes with a few strokes each: lengths near the rule lengths, strokes that
+  // run into the band's edges (where the opening counts the world beyond as ink) and gray levels
+  // either side of the ink threshold.
+  std::mt19937 random(20261206);
+  const auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+  int ruled = 0, plain = 0;
+  for (int trial = 0; trial < 400; ++trial) {
+    cv::Mat band(uniform(16, 120), uniform(32, 320), CV_8UC1, cv::Scalar(255));
+    const int across = std::max(8, static_cast<int>(read::kMinRuleShare * band.cols));
+    const int down = std::max(8, band.rows / 12);
+    for (int stroke = uniform(2, 14); stroke > 0; --stroke) {
+      const cv::Scalar level(uniform(126, 130));
+      if (uniform(0, 1)) {
+        const int length = uniform(across / 2 - 2, across + 6), y = uniform(0, band.rows - 1);
+        const int x = uniform(-length / 2, band.cols - length / 2);
+        cv::line(band, {x, y}, {x + length - 1, y}, level);
+      } else {
+        const int length = uniform(down / 2 - 2, down + 6), x = uniform(0, band.cols - 1);
+        const int y = uniform(-length / 2, band.rows - length / 2);
+        cv::line(band, {x, y}, {x, y + length - 1}, level);
+      }
+    }
+    const bool expected = ruledByOpening(band);
+    ASSERT_EQ(read::hasRuledBoxes(band), expected) << "trial " << trial << ", band " << band.cols << " x " << band.rows;
+    (expected ? ruled : plain) += 1;
+  }
+  // Both answers were put to the test.
+  EXPECT_GT(ruled, 20) << plain;
+  EXPECT_GT(plain, 20) << ruled;
+}
 
 TEST(HeaderFirstTest, APageWithAHeaderGridIsCutAtABlankRowBelowIt) {
   const cv::Mat gray = page(true);

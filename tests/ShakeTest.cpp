@@ -99,6 +99,18 @@ TEST_P(ShakeTest, UndoingItBringsThePageBack) {
       << inkDisagreement(restored, sharp) << " vs " << inkDisagreement(blurred, sharp);
 }
 
+TEST(ShakeTest, UndoingItOnAPartOfAPictureLooksOnlyAtThatPart) {
+  // The page's box in a photo: the table around it must not leak into the page's edges.
+  cv::Mat photo(1200, 1000, CV_8UC1, cv::Scalar(60));
+  const cv::Rect sheet(150, 100, 700, 950);
+  cv::Mat page = withGrain(shaken(printedPage(), 30, 12), 4)(cv::Rect(0, 0, sheet.width, sheet.height));
+  page.copyTo(photo(sheet));
+  const Shake shake{30, 12, 2};
+  const cv::Mat inPlace = removeShake(photo(sheet), shake);
+  const cv::Mat alone = removeShake(photo(sheet).clone(), shake);
+  EXPECT_EQ(cv::norm(inPlace, alone, cv::NORM_INF), 0);
+}
+
 /// An approval notice's header as photographed: the boxes of the grid (long rules across and
 /// down), a value in a monospaced font in each, on security paper's fine wavy pattern.
 cv::Mat headerGridPage() {

@@ -14,38 +14,74 @@ namespace {
 
 /// A row counts as blank when fewer than this many of its pixels are ink (specks and noise).
 constexpr int kMaxInkInBlankRow = 2;
+/// Gray levels at or below this are ink (the page is evened out: paper is near white).
+constexpr int kInkLevel = 128;
 
 double msSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
 
+/// Follows one line of pixels (a row or a column of a band), fed in order, and tells whether it
+/// holds a rule at least `rule` long as OpenCV's opening with a centred 1 x `rule` element would
+/// keep one: a run of ink that long, or shorter where it meets the line's end (the erosion takes
+/// the world beyond the edge for ink). The opening's answer in one pass instead of `rule`.
+class RuleFinder {
+ public:
+  RuleFinder(int length, int rule) : length_(length), rule_(rule), anchor_(rule / 2) {}
+  void feed(bool ink) {
+    if (ink && runStart_ < 0) runStart_ = position_;
+    if (!ink && runStart_ >= 0) endRun(position_ - 1);
+    ++position_;
+  }
+  bool found() {
+    if (runStart_ >= 0) endRun(position_ - 1);
+    return found_;
+  }
+
+ private:
+  void endRun(int runEnd) {
+    // Some pixel of the line has its element, clipped to the line, inside the run.
+    const int lowest = runStart_ == 0 ? 0 : runStart_ + anchor_;
+    const int highest = runEnd == length_ - 1 ? length_ - 1 : runEnd + anchor_ - rule_ + 1;
+    found_ = found_ || std::max(0, lowest) <= std::min(length_ - 1, highest);
+    runStart_ = -1;
+  }
+  int length_, rule_, anchor_;
+  int position_ = 0, runStart_ = -1;
+  bool found_ = false;
+};
+
 }  // namespace
 
 bool hasRuledBoxes(const cv::Mat& band) {
   CV_Assert(band.type() == CV_8UC1);
-  cv::Mat ink;
-  cv::threshold(band, ink, 128, 255, cv::THRESH_BINARY_INV);
-  // Rules are long runs of ink: an opening with a long thin element keeps them and removes text.
-  const int across = std::max(8, static_cast<int>(kMinRuleShare * band.cols));
+  // Rules are long runs of ink, across and down; text makes none that long.
+  const int acrossLength = std::max(8, static_cast<int>(kMinRuleShare * band.cols));
   const int down = std::max(8, band.rows / 12);
-  cv::Mat horizontal, vertical;
-  cv::morphologyEx(ink, horizontal, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(across, 1)));
-  cv::morphologyEx(ink, vertical, cv::MORPH_OPEN, cv::getStructuringElement(cv::MORPH_RECT, cv::Size(1, down)));
-  cv::Mat rows, columns;
-  cv::reduce(horizontal, rows, 1, cv::REDUCE_MAX);
-  cv::reduce(vertical, columns, 0, cv::REDUCE_MAX);
+  std::vector<bool> ruledRows(static_cast<std::size_t>(band.rows)), ruledColumns(static_cast<std::size_t>(band.cols));
+  std::vector<RuleFinder> columns(static_cast<std::size_t>(band.cols), RuleFinder(band.rows, down));
+  for (int y = 0; y < band.rows; ++y) {
+    const unsigned char* row = band.ptr<unsigned char>(y);
+    RuleFinder across(band.cols, acrossLength);
+    for (int x = 0; x < band.cols; ++x) {
+      const bool ink = row[x] <= kInkLevel;
+      across.feed(ink);
+      columns[static_cast<std::size_t>(x)].feed(ink);
+    }
+    ruledRows[static_cast<std::size_t>(y)] = across.found();
+  }
+  for (int x = 0; x < band.cols; ++x) ruledColumns[static_cast<std::size_t>(x)] = columns[static_cast<std::size_t>(x)].found();
   // Count separate rules, not the rows of one thick rule.
-  const auto runs = [](const cv::Mat& line) {
+  const auto runs = [](const std::vector<bool>& line) {
     int count = 0;
     bool inRun = false;
-    for (int i = 0; i < static_cast<int>(line.total()); ++i) {
-      const bool on = line.at<unsigned char>(i) > 0;
+    for (const bool on : line) {
       count += on && !inRun ? 1 : 0;
       inRun = on;
     }
     return count;
   };
-  return runs(rows) >= 2 && runs(columns) >= 2;
+  return runs(ruledRows) >= 2 && runs(ruledColumns) >= 2;
 }
 
 std::vector<int> bandCuts(const cv::Mat& gray) {
