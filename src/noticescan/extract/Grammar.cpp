@@ -69,7 +69,7 @@ bool appendDigits(std::string_view digits, std::size_t count, std::size_t minRea
 }
 
 // A character that OCR may have read where a digit was printed (see digitFor).
-#define NS_D "[0-9OoQDIli|!ZzSsGBgq?]"
+#define NS_D NOTICESCAN_DIGIT_LIKE
 // What may part a value's groups: a space or a hyphen, and OCR often ends a word at a printed
 // hyphen ("SRC-25- 256- 57699", "214-719- 786"), so a hyphen may have a space either side.
 #define NS_SEP "(?: ?- ?| )?"

@@ -13,6 +13,11 @@
 #include "noticescan/Types.h"
 #include "noticescan/extract/Models.h"
 
+/// A regular-expression class of the characters OCR gives where a digit was printed: the digits,
+/// and the letters and marks Grammar.cpp's digitFor reads back as digits ("O" 0, "l" 1, "Z" 2, "?"
+/// a 2 that lost its base stroke...). Spelled once for the grammar's patterns and the re-read's.
+#define NOTICESCAN_DIGIT_LIKE "[0-9OoQDIli|!ZzSsGBgq?]"
+
 namespace noticescan::extract {
 
 /// A normalised value and what it took to get there.

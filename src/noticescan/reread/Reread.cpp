@@ -54,7 +54,7 @@ bool isBlank(const Word& w) {
 /// caller). Blur closes the "#" of "A#" into "=" ("A= 202-863-580"): the prefix keeps it, so the
 /// crop keeps the A. A "?" is a 2 that lost its base stroke ("L1N26?3655190"), one of the group.
 #define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
-#define NOTICESCAN_DIGITISH "[0-9OoQDIli|!ZzSsGBgq?]"
+#define NOTICESCAN_DIGITISH NOTICESCAN_DIGIT_LIKE
 #define NOTICESCAN_GROUP NOTICESCAN_DIGITISH "(?:/?" NOTICESCAN_DIGITISH ")+"
 const std::regex& spanPattern() {
   static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*=]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_GROUP
