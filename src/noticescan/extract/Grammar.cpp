@@ -92,7 +92,7 @@ const std::regex& receiptPattern() {
   // The glued rule is tried last: "IOE0912345678?" is IOE with a question mark after it before it
   // is a rule glued to "OE0912345678?".
   static const std::regex re(
-      "(?:^|[^A-Za-z0-9$])([|!1lI]??)([A-Za-z0-9|!$\\[(]{3})" NS_SEP "(\\*?)[ \\-]?(" NS_D "{2}" NS_SEP NS_D
+      "(?:^|[^A-Za-z0-9$])([|!1lI]?\?)([A-Za-z0-9|!$\\[(]{3})" NS_SEP "(\\*?)[ \\-]?(" NS_D "{2}" NS_SEP NS_D
       "{3}" NS_SEP NS_D "{5})(?![A-Za-z0-9])");
   return re;
 }
