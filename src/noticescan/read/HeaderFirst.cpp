@@ -93,7 +93,7 @@ std::vector<int> bandCuts(const cv::Mat& gray) {
   // Ink per row where the cut may fall: the page is already evened out and upright, so a fixed
   // threshold between paper and print is enough.
   cv::Mat ink, perRow;
-  cv::threshold(gray.rowRange(from, to), ink, 128, 1, cv::THRESH_BINARY_INV);
+  cv::threshold(gray.rowRange(from, to), ink, kInkLevel, 1, cv::THRESH_BINARY_INV);
   cv::reduce(ink, perRow, 1, cv::REDUCE_SUM, CV_32S);
   // The middle of the blank run nearest the target: a cut in a gap's middle stays clear of the
   // ascenders above and the descenders below.
