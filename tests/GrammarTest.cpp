@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "noticescan/extract/Grammar.h"
 
@@ -213,6 +214,19 @@ TEST(GrammarTest, AQuestionMarkAmongDigitsIsATwoThatLostItsBase) {
   // Nor are the digits on either side of a "?" inside a longer run a number of their own.
   EXPECT_TRUE(values("123456789?1234", FieldType::ANumber).empty());
   EXPECT_TRUE(values("4?123456789", FieldType::ANumber).empty());
+}
+
+TEST(GrammarTest, EveryCharacterThePatternsTakeForADigitHasADigitReading) {
+  // The patterns' class (NOTICESCAN_DIGIT_LIKE) and the repairs must agree: a character the
+  // patterns accept but no repair reads as a digit would make a match that is silently dropped.
+  const std::string digitLike = NOTICESCAN_DIGIT_LIKE;
+  ASSERT_EQ(digitLike.substr(0, 4), "[0-9");
+  for (const char c : digitLike.substr(4, digitLike.size() - 5)) {
+    const std::string text = std::string("0232914") + c + "4200";
+    const std::vector<std::string> found = values(text, FieldType::OnlineAccountNumber);
+    ASSERT_EQ(found.size(), 1u) << text;
+    EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(found[0][7]))) << text;
+  }
 }
 
 TEST(GrammarTest, AnANumberWhoseGroupsRunOnPastNineDigitsIsNotCutShort) {

@@ -166,10 +166,16 @@ double smearEvidence(const WrappedSpectrum& spectrum, double floor, double degre
 }
 
 /// The frequency response of a straight smear of `length` pixels along (c, s) at frequency
-/// (fx, fy) in cycles per pixel: the sinc of the frequency's component along the smear.
-double smearResponse(double length, double c, double s, double fx, double fy) {
-  const double t = CV_PI * length * (fx * c + fy * s);
-  return std::abs(t) < 1e-9 ? 1.0 : std::sin(t) / t;
+/// (fx, fy) in cycles per pixel is sin(t) / t, the sinc of the frequency's component along the
+/// smear; this is its phase t.
+double smearPhase(double length, double c, double s, double fx, double fy) {
+  return CV_PI * length * (fx * c + fy * s);
+}
+
+/// The Wiener filter H / (H^2 + k) for the smear's response H = sin(phase) / phase, given the sine.
+float wienerGain(double phase, double sine) {
+  const double h = std::abs(phase) < 1e-9 ? 1.0 : sine / phase;
+  return static_cast<float>(h / (h * h + kNoiseToSignal));
 }
 
 }  // namespace
@@ -229,12 +235,8 @@ cv::Mat removeShake(const cv::Mat& gray, const Shake& shake) {
   const double c = std::cos(radians(shake.angleDegrees)), s = std::sin(radians(shake.angleDegrees));
   const auto frequencyDown = [&](int y) { return (y <= rows / 2 ? y : y - rows) / static_cast<double>(rows); };
   const auto gain = [&](int y, int x) {
-    const double h = smearResponse(shake.length, c, s, x / static_cast<double>(cols), frequencyDown(y));
-    return static_cast<float>(h / (h * h + kNoiseToSignal));
-  };
-  const auto wiener = [](double phase, double sine) {
-    const double h = std::abs(phase) < 1e-9 ? 1.0 : sine / phase;
-    return static_cast<float>(h / (h * h + kNoiseToSignal));
+    const double phase = smearPhase(shake.length, c, s, x / static_cast<double>(cols), frequencyDown(y));
+    return wienerGain(phase, std::sin(phase));
   };
   // Columns 1 .. (cols - 1) / 2: a (real, imaginary) pair per frequency on every row. Along a row
   // the sinc's phase grows by the same step per column, so its sine is carried forward by
@@ -257,7 +259,7 @@ cv::Mat removeShake(const cv::Mat& gray, const Shake& shake) {
         cosine = cosine * stepCos - sine * stepSin;
         sine = next;
       }
-      const float g = wiener(phase, sine);
+      const float g = wienerGain(phase, sine);
       row[2 * x - 1] *= g;
       row[2 * x] *= g;
     }
