@@ -435,3 +435,56 @@ TEST(RereadTest, APageStoredBlackAndWhiteIsReadInOneGreyRenderingMore) {
   EXPECT_EQ(receiptAfterReread(first, script, reread::Effort::BlackAndWhite, 0.6, faxReads), "EAC2320252969");
   EXPECT_EQ(faxReads, 4u);
 }
+
+TEST(RereadTest, LineReadingsAnswerOnlyForTheSamePixelsAndTheSameCharacters) {
+  ScriptedEngine engine({"first", "second", "third"});
+  reread::LineReadings earlier;
+  const cv::Mat page = pageWithValue();
+  const cv::Mat crop = page(cv::Rect(90, 130, 220, 40));  // a view into the page, rows not contiguous
+  ASSERT_FALSE(crop.isContinuous());
+  EXPECT_EQ(earlier.read(engine, crop, "0123").at(0).text, "first");
+  // The same pixels, held elsewhere: the reading made before, without asking the engine.
+  EXPECT_EQ(earlier.read(engine, crop.clone(), "0123").at(0).text, "first");
+  EXPECT_EQ(engine.shown.size(), 1u);
+  EXPECT_EQ(earlier.reused(), 1);
+  // One pixel different, or other characters allowed: a fresh reading.
+  cv::Mat changed = crop.clone();
+  changed.at<unsigned char>(20, 110) ^= 1;
+  EXPECT_EQ(earlier.read(engine, changed, "0123").at(0).text, "second");
+  EXPECT_EQ(earlier.read(engine, crop, "0123A").at(0).text, "third");
+  EXPECT_EQ(engine.shown.size(), 3u);
+  // An empty reading (the engine may have been stopped by the deadline) is not kept.
+  const cv::Mat other = page(cv::Rect(300, 300, 50, 30));
+  EXPECT_TRUE(earlier.read(engine, other, "0123").empty());
+  EXPECT_TRUE(earlier.read(engine, other, "0123").empty());
+  EXPECT_EQ(engine.shown.size(), 5u);
+  EXPECT_EQ(earlier.reused(), 1);
+}
+
+TEST(RereadTest, ASpanReadAgainOnTheSamePageReusesItsCropsReadings) {
+  // The header band's re-reads, then the whole page's: the same span, the same crops.
+  ScriptedEngine engine({"LIN-20-912-43380", "LIN-20-912-43380", "LIN-20-912-43380", "LIN-20-912-43380",
+                         "LIN-20-912-43380", "LIN-20-912-43380"});
+  const cv::Mat page = pageWithValue();
+  const std::vector<Word> first = receiptBox("LIN-28-912-43388", 0.3);
+  reread::LineReadings earlier;
+  const std::vector<Word> band = reread::rereadUncertain(first, page, engine, extract::defaultModels(), nullptr,
+                                                         reread::Effort::Normal, &earlier);
+  const std::size_t bandReads = engine.shown.size();
+  ASSERT_GT(bandReads, 0u);
+  const std::vector<Word> whole = reread::rereadUncertain(first, page, engine, extract::defaultModels(), nullptr,
+                                                          reread::Effort::Normal, &earlier);
+  EXPECT_EQ(engine.shown.size(), bandReads);
+  EXPECT_EQ(earlier.reused(), static_cast<int>(bandReads));
+  ASSERT_EQ(whole.size(), band.size());
+  for (std::size_t i = 0; i < band.size(); ++i) {
+    EXPECT_EQ(whole[i].text, band[i].text);
+    EXPECT_EQ(whole[i].confidence, band[i].confidence);
+    EXPECT_EQ(whole[i].box.x, band[i].box.x);
+  }
+  // The same value read where its box lies a few pixels off is cut as another crop: read afresh.
+  std::vector<Word> moved = first;
+  for (Word& w : moved) w.box.y += 3;
+  reread::rereadUncertain(moved, page, engine, extract::defaultModels(), nullptr, reread::Effort::Normal, &earlier);
+  EXPECT_GT(engine.shown.size(), bandReads);
+}

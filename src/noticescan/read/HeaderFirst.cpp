@@ -14,8 +14,6 @@ namespace {
 
 /// A row counts as blank when fewer than this many of its pixels are ink (specks and noise).
 constexpr int kMaxInkInBlankRow = 2;
-/// Gray levels at or below this are ink (the page is evened out: paper is near white).
-constexpr int kInkLevel = 128;
 
 double msSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -93,7 +91,8 @@ std::vector<int> bandCuts(const cv::Mat& gray) {
   // Ink per row where the cut may fall: the page is already evened out and upright, so a fixed
   // threshold between paper and print is enough.
   cv::Mat ink, perRow;
-  cv::threshold(gray.rowRange(from, to), ink, kInkLevel, 1, cv::THRESH_BINARY_INV);
+  const int side = static_cast<int>(kBlankRowSideMargin * gray.cols);
+  cv::threshold(gray(cv::Range(from, to), cv::Range(side, gray.cols - side)), ink, kInkLevel, 1, cv::THRESH_BINARY_INV);
   cv::reduce(ink, perRow, 1, cv::REDUCE_SUM, CV_32S);
   // The middle of the blank run nearest the target: a cut in a gap's middle stays clear of the
   // ascenders above and the descenders below.
@@ -178,6 +177,9 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
   s = {};
   s.bands = static_cast<int>(bottoms.size());
   std::vector<Word> words;
+  // When the band does not settle the page, the whole page's re-reads take the readings of the
+  // crops the band's re-reads already made (reread::LineReadings).
+  reread::LineReadings lineReadings;
   for (const int bottom : bottoms) {
     if (s.bandsRead > 0 && beforeBand) beforeBand();
     auto t = std::chrono::steady_clock::now();
@@ -205,7 +207,7 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
       const reread::Effort effort = options.blurred         ? reread::Effort::Blurred
                                     : options.blackAndWhite ? reread::Effort::BlackAndWhite
                                                             : reread::Effort::Normal;
-      words = reread::rereadUncertain(words, gray, engine, models, nullptr, effort);
+      words = reread::rereadUncertain(words, gray, engine, models, nullptr, effort, &lineReadings);
     }
     s.rereadMs += msSince(t);
     if (bottom == gray.rows || evidenceComplete(words, models, &gray)) break;

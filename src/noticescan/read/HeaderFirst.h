@@ -25,6 +25,13 @@ inline constexpr double kHeaderShare = 0.27;
 inline constexpr double kCutSearch = 0.08;
 /// A box rule runs at least this share of the page's width (horizontal rules of the grid).
 inline constexpr double kMinRuleShare = 0.25;
+/// Gray levels at or below this are ink, for box rules and for the rows a cut must not cross (the
+/// page is evened out: paper is near white). A thin rule photographed out of focus comes out grey,
+/// 130-160 at its darkest on the corpus's blurred photos: it must still count as ink.
+inline constexpr int kInkLevel = 160;
+/// The share of the page's width at either side that the blank-row search ignores: a flattened
+/// photo can keep a sliver of the table or a dark page edge there, running down the whole page.
+inline constexpr double kBlankRowSideMargin = 0.03;
 /// Pages at least this much taller than wide are read band by band; wider pictures (a close-up of
 /// the header) are read whole.
 inline constexpr double kMinBandedAspect = 1.1;
@@ -37,12 +44,14 @@ inline constexpr double kRereadFieldScore = 0.5;
 /// Every word of an identifier or party label in the header read with at least this confidence.
 inline constexpr double kSureLabelConfidence = 0.5;
 
-/// Whether `band` holds ruled boxes: at least two long horizontal rules and two vertical ones.
+/// Whether `band` holds ruled boxes: at least two long horizontal rules and two vertical ones, of
+/// ink at kInkLevel or darker.
 bool hasRuledBoxes(const cv::Mat& band);
 
 /// How far down `gray` (upright page, dark text on light paper) each read goes: {header end,
-/// gray.rows} when the page is tall enough (kMinBandedAspect), a blank row lies within kCutSearch
-/// of kHeaderShare and the band above it hasRuledBoxes; otherwise {gray.rows}.
+/// gray.rows} when the page is tall enough (kMinBandedAspect), a blank row (its sides,
+/// kBlankRowSideMargin, aside) lies within kCutSearch of kHeaderShare and the band above it
+/// hasRuledBoxes; otherwise {gray.rows}.
 std::vector<int> bandCuts(const cv::Mat& gray);
 
 /// Whether `words` (a page's top read so far, after re-reading) already hold the page's header

@@ -7,6 +7,7 @@
 #include <optional>
 #include <regex>
 #include <string>
+#include <string_view>
 
 #include <opencv2/imgproc.hpp>
 
@@ -486,8 +487,32 @@ bool isBlankSlot(const cv::Mat& gray, const Span& span) {
   return static_cast<double>(cv::countNonZero(ink)) < kBlankInkShare * static_cast<double>(ink.total());
 }
 
+std::vector<Word> LineReadings::read(ocr::OcrEngine& engine, const cv::Mat& image, const std::string& allowedChars) {
+  CV_Assert(image.type() == CV_8UC1);
+  const std::size_t rowBytes = static_cast<std::size_t>(image.cols);
+  // The pixels' hash, row by row (a crop may be a view), with the size and the characters.
+  std::size_t key = std::hash<std::string>{}(allowedChars) ^
+                    (static_cast<std::size_t>(image.rows) * 0x9e3779b97f4a7c15ULL + rowBytes);
+  for (int y = 0; y < image.rows; ++y) {
+    const std::string_view row(reinterpret_cast<const char*>(image.ptr<unsigned char>(y)), rowBytes);
+    key = key * 1099511628211ULL ^ std::hash<std::string_view>{}(row);
+  }
+  const auto [first, last] = readings_.equal_range(key);
+  for (auto it = first; it != last; ++it) {
+    const Reading& r = it->second;
+    if (r.allowedChars == allowedChars && r.image.size() == image.size() && cv::countNonZero(r.image != image) == 0) {
+      ++reused_;
+      return r.words;
+    }
+  }
+  std::vector<Word> words = engine.recognizeLine(image, allowedChars);
+  // An empty reading may be a read the deadline stopped: it is not kept.
+  if (!words.empty()) readings_.emplace(key, Reading{image.clone(), allowedChars, words});
+  return words;
+}
+
 std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat& gray, ocr::OcrEngine& engine,
-                                  const extract::Models& models, Stats* stats, Effort effort) {
+                                  const extract::Models& models, Stats* stats, Effort effort, LineReadings* earlier) {
   std::vector<Word> words = input;
   std::vector<Rendering> views(std::begin(kRenderings), std::end(kRenderings));
   if (effort == Effort::Blurred) views.insert(views.end(), std::begin(kBlurredRenderings), std::end(kBlurredRenderings));
@@ -572,7 +597,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     int agreeing = 0;
     for (const Rendering& view : views) {
       const Rendered rendered = render(gray, crop, height, view);
-      const std::vector<Word> reading = engine.recognizeLine(rendered.image, kAllowedChars);
+      const std::vector<Word> reading = earlier ? earlier->read(engine, rendered.image, kAllowedChars)
+                                                : engine.recognizeLine(rendered.image, kAllowedChars);
       std::string text;
       double confidence = 1.0;
       for (const Word& w : reading) {

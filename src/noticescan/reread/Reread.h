@@ -5,7 +5,9 @@
 // the characters identifiers use, in a few renderings; the readings vote. A reading that wins the
 // vote replaces the words of the span, marked `reread`; extraction then runs on the new words.
 
+#include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -63,10 +65,33 @@ bool isBlankSlot(const cv::Mat& gray, const Span& span);
 /// turns a 2 whose base the fax lost into a 7, and a third grey reading outvotes it.
 enum class Effort { Normal, BlackAndWhite, Blurred };
 
+/// The line readings made of one page, kept by the exact pixels read. A page whose header band
+/// did not settle it is read whole again (read/HeaderFirst.h), and some of the header's uncertain
+/// spans come back as the same crops: the engine reads the same pixels the same way, so their
+/// readings are taken from here instead of being made again.
+class LineReadings {
+ public:
+  /// `engine`'s line reading of `image` with `allowedChars`: the one made before when these
+  /// pixels were read with these characters, otherwise a fresh one (kept unless it is empty).
+  std::vector<Word> read(ocr::OcrEngine& engine, const cv::Mat& image, const std::string& allowedChars);
+  /// How many readings were taken from those made before.
+  int reused() const { return reused_; }
+
+ private:
+  struct Reading {
+    cv::Mat image;
+    std::string allowedChars;
+    std::vector<Word> words;
+  };
+  std::unordered_multimap<std::size_t, Reading> readings_;
+  int reused_ = 0;
+};
+
 /// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
-/// where the readings agree. Word boxes are in `gray`'s pixels.
+/// where the readings agree. Word boxes are in `gray`'s pixels. With `earlier`, line readings of
+/// the same page made before are reused and the new ones kept there.
 std::vector<Word> rereadUncertain(const std::vector<Word>& words, const cv::Mat& gray, ocr::OcrEngine& engine,
                                   const extract::Models& models = extract::defaultModels(), Stats* stats = nullptr,
-                                  Effort effort = Effort::Normal);
+                                  Effort effort = Effort::Normal, LineReadings* earlier = nullptr);
 
 }  // namespace noticescan::reread
