@@ -88,11 +88,12 @@ std::vector<int> bandCuts(const cv::Mat& gray) {
   const int target = static_cast<int>(kHeaderShare * gray.rows);
   const int reach = static_cast<int>(kCutSearch * gray.rows);
   const int from = std::max(1, target - reach), to = std::min(gray.rows - 1, target + reach);
-  // Ink per row where the cut may fall: the page is already evened out and upright, so a fixed
-  // threshold between paper and print is enough.
+  // Ink per row where the cut may fall, the row's ends aside: the page is already evened out and
+  // upright, so a fixed threshold between paper and print is enough.
   cv::Mat ink, perRow;
   const int side = static_cast<int>(kBlankRowSideMargin * gray.cols);
-  cv::threshold(gray(cv::Range(from, to), cv::Range(side, gray.cols - side)), ink, kInkLevel, 1, cv::THRESH_BINARY_INV);
+  const cv::Mat searched = gray(cv::Range(from, to), cv::Range(side, gray.cols - side));
+  cv::threshold(searched, ink, kInkLevel, 1, cv::THRESH_BINARY_INV);
   cv::reduce(ink, perRow, 1, cv::REDUCE_SUM, CV_32S);
   // The middle of the blank run nearest the target: a cut in a gap's middle stays clear of the
   // ascenders above and the descenders below.
