@@ -165,14 +165,9 @@ double smearEvidence(const WrappedSpectrum& spectrum, double floor, double degre
   return dips[dips.size() / 2] * std::sqrt(static_cast<double>(dips.size()) / static_cast<double>(total));
 }
 
-/// The frequency response of a straight smear of `length` pixels along (c, s) at frequency
-/// (fx, fy) in cycles per pixel is sin(t) / t, the sinc of the frequency's component along the
-/// smear; this is its phase t.
-double smearPhase(double length, double c, double s, double fx, double fy) {
-  return CV_PI * length * (fx * c + fy * s);
-}
-
-/// The Wiener filter H / (H^2 + k) for the smear's response H = sin(phase) / phase, given the sine.
+/// The Wiener filter H / (H^2 + k) for a smear's response H = sin(phase) / phase, given the sine.
+/// A straight smear of length L along (c, s) responds to the frequency (fx, fy), in cycles per
+/// pixel, with the sinc of phase pi L (fx c + fy s).
 float wienerGain(double phase, double sine) {
   const double h = std::abs(phase) < 1e-9 ? 1.0 : sine / phase;
   return static_cast<float>(h / (h * h + kNoiseToSignal));
@@ -233,9 +228,14 @@ cv::Mat removeShake(const cv::Mat& gray, const Shake& shake) {
   // The smear is symmetric about its middle, so its response H is real and even, and so is the
   // Wiener filter H / (H^2 + k): each frequency's real and imaginary parts are scaled alike.
   const double c = std::cos(radians(shake.angleDegrees)), s = std::sin(radians(shake.angleDegrees));
-  const auto frequencyDown = [&](int y) { return (y <= rows / 2 ? y : y - rows) / static_cast<double>(rows); };
+  // The sinc's phase (wienerGain) at row y of the spectrum (its frequency down, folded) and column
+  // x: the row's share plus the same step per column.
+  const double phaseStep = CV_PI * shake.length * c / cols;
+  const auto rowPhase = [&](int y) {
+    return CV_PI * shake.length * s * ((y <= rows / 2 ? y : y - rows) / static_cast<double>(rows));
+  };
   const auto gain = [&](int y, int x) {
-    const double phase = smearPhase(shake.length, c, s, x / static_cast<double>(cols), frequencyDown(y));
+    const double phase = rowPhase(y) + phaseStep * x;
     return wienerGain(phase, std::sin(phase));
   };
   // Columns 1 .. (cols - 1) / 2: a (real, imaginary) pair per frequency on every row. Along a row
@@ -243,14 +243,13 @@ cv::Mat removeShake(const cv::Mat& gray, const Shake& shake) {
   // rotation (exact sines every kSineRestart columns keep the rounding from piling up) instead of
   // a sine per frequency: with the passes saved above, that was nearly all of this function's time
   // besides the two transforms.
-  const double phaseStep = CV_PI * shake.length * c / cols;
   const double stepCos = std::cos(phaseStep), stepSin = std::sin(phaseStep);
   for (int y = 0; y < rows; ++y) {
     auto* row = spectrum.ptr<float>(y);
-    const double rowPhase = CV_PI * shake.length * s * frequencyDown(y);
+    const double phaseOfRow = rowPhase(y);
     double sine = 0, cosine = 1;
     for (int x = 1; 2 * x < cols; ++x) {
-      const double phase = rowPhase + phaseStep * x;
+      const double phase = phaseOfRow + phaseStep * x;
       if ((x - 1) % kSineRestart == 0) {
         sine = std::sin(phase);
         cosine = std::cos(phase);

@@ -55,8 +55,7 @@ bool isBlank(const Word& w) {
 /// caller). Blur closes the "#" of "A#" into "=" ("A= 202-863-580"): the prefix keeps it, so the
 /// crop keeps the A. A "?" is a 2 that lost its base stroke ("L1N26?3655190"), one of the group.
 #define NOTICESCAN_SEPARATOR "(?:[ \\-:;.,'`]|\xE2\x80[\x98\x99\x9C\x9D])"
-#define NOTICESCAN_DIGITISH NOTICESCAN_DIGIT_LIKE
-#define NOTICESCAN_GROUP NOTICESCAN_DIGITISH "(?:/?" NOTICESCAN_DIGITISH ")+"
+#define NOTICESCAN_GROUP NOTICESCAN_DIGIT_LIKE "(?:/?" NOTICESCAN_DIGIT_LIKE ")+"
 const std::regex& spanPattern() {
   static const std::regex re("(?:[A-Za-z0-9|!$]{1,4}[#*=]?" NOTICESCAN_SEPARATOR "{0,3})?" NOTICESCAN_GROUP
                              "(?:" NOTICESCAN_SEPARATOR "{0,3}" NOTICESCAN_GROUP "){0,4}");
@@ -64,16 +63,15 @@ const std::regex& spanPattern() {
 }
 /// An "A" and a few marks ("A#", "A-", "Alf'"), then what could be 7 to 9 digits in groups.
 const std::regex& aNumberLikePattern() {
-  static const std::regex re("^A[A-Za-z#*=|!/]{0,3}" NOTICESCAN_SEPARATOR "{0,3}(?:" NOTICESCAN_DIGITISH "|" NOTICESCAN_SEPARATOR
-                             "|/){7,20}$");
+  static const std::regex re("^A[A-Za-z#*=|!/]{0,3}" NOTICESCAN_SEPARATOR "{0,3}(?:" NOTICESCAN_DIGIT_LIKE
+                             "|" NOTICESCAN_SEPARATOR "|/){7,20}$");
   return re;
 }
 const std::regex& receiptLikePattern() {
-  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?(?:" NOTICESCAN_DIGITISH "|[ \\-]){8,}$");
+  static const std::regex re("^[A-Za-z0-9|!$]{3}[ \\-*]?(?:" NOTICESCAN_DIGIT_LIKE "|[ \\-]){8,}$");
   return re;
 }
 #undef NOTICESCAN_SEPARATOR
-#undef NOTICESCAN_DIGITISH
 #undef NOTICESCAN_GROUP
 /// A date ("02/12/2022", "4/16/2821" as a blurred 0 reads): never an identifier misread.
 const std::regex& datePattern() {
