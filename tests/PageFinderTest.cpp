@@ -106,6 +106,38 @@ TEST(PageFinderTest, FindsATurnedSheetWithACornerJustOutOfFrame) {
   EXPECT_LT(cornerError(found->corners, corners), 0.01 * std::hypot(3000.0, 4000.0));
 }
 
+TEST(PageFinderTest, AShadowAcrossTheSheetIsNotTakenForItsEdge) {
+  // The sheet's upper third lies in shadow, hardly brighter than the cloth around it, and holds
+  // the print; the shadow's edge across the sheet is the strongest straight edge in the picture.
+  // The print just beyond that line tells that it runs across the sheet, not along its edge.
+  const std::vector<cv::Point2f> corners = {{520, 600}, {2450, 520}, {2600, 3500}, {420, 3580}};
+  cv::Mat sheet(2200, 1700, CV_8UC3, cv::Scalar(240, 242, 243));
+  sheet(cv::Rect(0, 0, 1700, 760)) -= cv::Scalar(85, 85, 85);
+  for (int y = 120; y < 720; y += 60) {
+    for (int x = 120; x < 1500; x += 140 + (x * 7 + y) % 50) cv::rectangle(sheet, cv::Rect(x, y, 100, 18), cv::Scalar(20, 20, 20), cv::FILLED);
+  }
+  cv::Mat image(4000, 3000, CV_8UC3, cv::Scalar(128, 130, 132)), grain(image.size(), CV_8UC3);
+  cv::RNG(11).fill(grain, cv::RNG::UNIFORM, cv::Scalar::all(0), cv::Scalar::all(24));
+  image += grain;
+  const auto found = findPage(placeSheet(image, sheet, corners));
+  ASSERT_TRUE(found.has_value());
+  EXPECT_LT(cornerError(found->corners, corners), 0.01 * std::hypot(3000.0, 4000.0));
+}
+
+TEST(PageFinderTest, AViewersWindowFrameAboveThePageIsNotPrint) {
+  // A screenshot: the page on a viewer's grey backdrop, a darker title bar with light buttons a
+  // little above it. The bar's edge and its buttons are no print beyond the page's top.
+  cv::Mat screen(1472, 1640, CV_8UC3, cv::Scalar(85, 85, 85));
+  screen(cv::Rect(0, 0, 1640, 50)).setTo(cv::Scalar(51, 51, 51));
+  for (int x = 30; x < 260; x += 40) cv::circle(screen, {x, 25}, 9, cv::Scalar(235, 235, 235), cv::FILLED);
+  const cv::Rect page(290, 78, 1056, 1366);
+  screen(page).setTo(cv::Scalar(250, 250, 250));
+  for (int y = 140; y < 700; y += 40) cv::line(screen, {360, y}, {1270, y}, cv::Scalar(30, 30, 30), 4);
+  const auto found = findPage(screen);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_LT(cornerError(found->corners, {{290, 78}, {1346, 78}, {1346, 1444}, {290, 1444}}), 8);
+}
+
 TEST(PageFinderTest, ReportsASheetCutByTheFrame) {
   const auto found = findPage(photo({{400, 500}, {2600, 450}, {2800, 5200}, {200, 5300}}));
   ASSERT_TRUE(found.has_value());
