@@ -446,7 +446,6 @@ TEST(RereadTest, LineReadingsAnswerOnlyForTheSamePixelsAndTheSameCharacters) {
   // The same pixels, held elsewhere: the reading made before, without asking the engine.
   EXPECT_EQ(earlier.read(engine, crop.clone(), "0123").at(0).text, "first");
   EXPECT_EQ(engine.shown.size(), 1u);
-  EXPECT_EQ(earlier.reused(), 1);
   // One pixel different, or other characters allowed: a fresh reading.
   cv::Mat changed = crop.clone();
   changed.at<unsigned char>(20, 110) ^= 1;
@@ -458,7 +457,6 @@ TEST(RereadTest, LineReadingsAnswerOnlyForTheSamePixelsAndTheSameCharacters) {
   EXPECT_TRUE(earlier.read(engine, other, "0123").empty());
   EXPECT_TRUE(earlier.read(engine, other, "0123").empty());
   EXPECT_EQ(engine.shown.size(), 5u);
-  EXPECT_EQ(earlier.reused(), 1);
 }
 
 TEST(RereadTest, ASpanReadAgainOnTheSamePageReusesItsCropsReadings) {
@@ -475,7 +473,6 @@ TEST(RereadTest, ASpanReadAgainOnTheSamePageReusesItsCropsReadings) {
   const std::vector<Word> whole = reread::rereadUncertain(first, page, engine, extract::defaultModels(), nullptr,
                                                           reread::Effort::Normal, &earlier);
   EXPECT_EQ(engine.shown.size(), bandReads);
-  EXPECT_EQ(earlier.reused(), static_cast<int>(bandReads));
   ASSERT_EQ(whole.size(), band.size());
   for (std::size_t i = 0; i < band.size(); ++i) {
     EXPECT_EQ(whole[i].text, band[i].text);

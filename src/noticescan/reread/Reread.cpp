@@ -499,7 +499,6 @@ std::vector<Word> LineReadings::read(ocr::OcrEngine& engine, const cv::Mat& imag
   for (auto it = first; it != last; ++it) {
     const Reading& r = it->second;
     if (r.allowedChars == allowedChars && r.image.size() == image.size() && cv::countNonZero(r.image != image) == 0) {
-      ++reused_;
       return r.words;
     }
   }

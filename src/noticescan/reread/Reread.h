@@ -74,8 +74,6 @@ class LineReadings {
   /// `engine`'s line reading of `image` with `allowedChars`: the one made before when these
   /// pixels were read with these characters, otherwise a fresh one (kept unless it is empty).
   std::vector<Word> read(ocr::OcrEngine& engine, const cv::Mat& image, const std::string& allowedChars);
-  /// How many readings were taken from those made before.
-  int reused() const { return reused_; }
 
  private:
   struct Reading {
@@ -84,7 +82,6 @@ class LineReadings {
     std::vector<Word> words;
   };
   std::unordered_multimap<std::size_t, Reading> readings_;
-  int reused_ = 0;
 };
 
 /// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
