@@ -1,5 +1,7 @@
-// The page stage on pages drawn with a known rotation: the estimate must undo it.
+// The page stage on pages drawn with a known rotation or slant: the estimate must undo it.
 #include <gtest/gtest.h>
+
+#include <ostream>
 
 #include <opencv2/imgproc.hpp>
 
@@ -179,3 +181,89 @@ TEST(PagePreparerTest, CameraProportionsAreToldApartFromScans) {
   EXPECT_FALSE(looksLikeCameraFrame(2480, 3508));  // A4 at 300 dpi
   EXPECT_FALSE(looksLikeCameraFrame(600, 800));    // too small to be a photo of a page
 }
+
+namespace {
+
+/// How far from level (degrees) the worst of `page`'s text lines lies once prepared, a text line
+/// being the baseline of a textPage() line from x = 90 to x = 1100, drawn at `scale` times its
+/// size and photographed through `shot` (page pixels -> photo pixels). Lines that leave the photo
+/// are left out; `lines` counts the others.
+double worstLineTilt(const PreparedPage& prepared, const cv::Matx33d& shot, double scale, cv::Size photo, int& lines) {
+  const Transform toPrepared = prepared.toInput.inv();
+  double worst = 0;
+  lines = 0;
+  for (int i = 0; i < 36; ++i) {
+    const double y = (120 + i * 40) * scale;
+    const Point a = apply(shot, Point{90 * scale, y}), b = apply(shot, Point{1100 * scale, y});
+    const cv::Rect frame(0, 0, photo.width, photo.height);
+    if (!frame.contains(cv::Point(static_cast<int>(a.x), static_cast<int>(a.y))) ||
+        !frame.contains(cv::Point(static_cast<int>(b.x), static_cast<int>(b.y)))) {
+      continue;
+    }
+    const Point pa = apply(toPrepared, a), pb = apply(toPrepared, b);
+    worst = std::max(worst, std::abs(std::atan2(pb.y - pa.y, pb.x - pa.x)) * 180.0 / CV_PI);
+    ++lines;
+  }
+  return worst;
+}
+
+}  // namespace
+
+/// Where a photo shows the corners of a page drawn by textPage() at kSlantScale times its size: the
+/// sheet fills a 12 MP frame (no edge to flatten it by) and its far side is smaller, so its text
+/// lines converge on a point off to the right.
+struct Slant {
+  const char* name;
+  std::vector<cv::Point2f> corners;
+  int turned = 0;  ///< the photo turned clockwise by 0, 90 or 270 degrees (a landscape frame)
+};
+
+void PrintTo(const Slant& slant, std::ostream* os) { *os << slant.name; }
+
+constexpr double kSlantScale = 2.6;
+
+class SlantTest : public ::testing::TestWithParam<Slant> {};
+
+TEST_P(SlantTest, LinesPhotographedAtASlantAreLevelled) {
+  // No one angle straightens such a photo's lines: each must come out level.
+  cv::Mat page;
+  cv::resize(textPage(), page, cv::Size(), kSlantScale, kSlantScale, cv::INTER_LINEAR);
+  const std::vector<cv::Point2f> corners = {{0, 0}, {static_cast<float>(page.cols), 0},
+                                            {static_cast<float>(page.cols), static_cast<float>(page.rows)},
+                                            {0, static_cast<float>(page.rows)}};
+  cv::Matx33d shot(cv::getPerspectiveTransform(corners, GetParam().corners));
+  cv::Size frame(3000, 4000);
+  if (GetParam().turned == 90) {
+    // (x, y) -> (height - 1 - y, x)
+    shot = cv::Matx33d(0, -1, frame.height - 1.0, 1, 0, 0, 0, 0, 1) * shot;
+    frame = cv::Size(frame.height, frame.width);
+  } else if (GetParam().turned == 270) {
+    // (x, y) -> (y, width - 1 - x)
+    shot = cv::Matx33d(0, 1, 0, -1, 0, frame.width - 1.0, 0, 0, 1) * shot;
+    frame = cv::Size(frame.height, frame.width);
+  }
+  cv::Mat photo;
+  cv::warpPerspective(page, photo, cv::Mat(shot), frame, cv::INTER_AREA, cv::BORDER_REPLICATE);
+  const PreparedPage prepared = preparePage(photo);
+  EXPECT_EQ(prepared.rotation, (360 - GetParam().turned) % 360);
+  int lines = 0;
+  const double tilt = worstLineTilt(prepared, shot, kSlantScale, frame, lines);
+  EXPECT_GE(lines, 20);
+  EXPECT_LT(tilt, 0.5);
+  for (const Warning& w : prepared.warnings) EXPECT_NE(w.code, "skew_uncertain");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Fans, SlantTest,
+    ::testing::Values(
+        // Lines tilted by about 5 degrees at the top of the frame and -5 at the bottom: the page
+        // as a whole has no clear angle.
+        Slant{"strong", {{-150, -250}, {3250, 50}, {3200, 4000}, {-200, 4300}}},
+        // A milder slant: 2 degrees at the top, -0.8 at the bottom. The page's angle is clear
+        // enough to take, but that one angle would leave the top and bottom lines more than a
+        // degree off.
+        Slant{"mild", {{-150, -250}, {3250, -130}, {3300, 4200}, {-200, 4250}}},
+        // The strong slant in a landscape frame, turned either way: the lines run down the
+        // picture.
+        Slant{"turned_90", {{-150, -250}, {3250, 50}, {3200, 4000}, {-200, 4300}}, 90},
+        Slant{"turned_270", {{-150, -250}, {3250, 50}, {3200, 4000}, {-200, 4300}}, 270}));

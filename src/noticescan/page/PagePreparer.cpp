@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include <opencv2/imgproc.hpp>
 
@@ -16,17 +17,22 @@ namespace {
 /// lines, four times fewer pixels than the page.
 constexpr int kAnalysisLongSide = 1650;
 
+/// Text lines run across the page unless the skew peaks found down it are this many times sharper.
+constexpr double kClearlySharper = 1.5;
+
 struct SkewEstimate {
   double angle = 0;       // degrees, Leptonica's sign: positive means rotate clockwise to fix
   double confidence = 0;
   double score = 0;
 };
 
-SkewEstimate findSkew(PIX* binary, double range) {
+/// Leptonica's skew sweep, shearing `binary` about its left edge (`pivot` L_SHEAR_ABOUT_CORNER) or
+/// its middle (L_SHEAR_ABOUT_CENTER).
+SkewEstimate findSkew(PIX* binary, double range, int pivot = L_SHEAR_ABOUT_CORNER) {
   SkewEstimate estimate;
   l_float32 angle = 0, conf = 0, score = 0;
-  if (pixFindSkewSweepAndSearchScore(binary, &angle, &conf, &score, 2, 2, 0.0f,
-                                     static_cast<l_float32>(range), 1.0f, 0.01f) == 0) {
+  if (pixFindSkewSweepAndSearchScorePivot(binary, &angle, &conf, &score, 2, 2, 0.0f, static_cast<l_float32>(range),
+                                          1.0f, 0.01f, pivot) == 0) {
     estimate = {angle, conf, score};
   }
   return estimate;
@@ -144,6 +150,111 @@ Transform flattenPhoto(const cv::Mat& image, cv::Mat& gray, const PrepareOptions
   return warp;
 }
 
+/// Text lines photographed at a slant converge on a vanishing point off the page, so their angle
+/// changes steadily down the page and no one angle straightens them all. A fan is that change:
+/// measured in horizontal strips, the slope of the lines (dy/dx, y down) is `slope` at the
+/// strip's middle row `centre` and changes by `change` per row below it.
+struct LineFan {
+  double slope = 0;
+  double change = 0;
+  double centre = 0;
+  double spread = 0;  // degrees between the lines' angles at the top and at the bottom
+  double score = 0;   // the strips' skew scores, summed: which way the lines run
+};
+
+/// Fits a fan to the skew of kFanStrips horizontal strips of `binary`: nullopt unless at least
+/// `minStrips` strips give a confident angle and every such angle lies within kFanTolerance of the
+/// fit.
+std::optional<LineFan> findLineFan(PIX* binary, double range, std::size_t minStrips) {
+  const int w = pixGetWidth(binary), h = pixGetHeight(binary);
+  struct Strip {
+    double row, slope, weight, score;
+  };
+  std::vector<Strip> strips;
+  for (int k = 0; k < kFanStrips; ++k) {
+    const int top = k * h / kFanStrips, bottom = (k + 1) * h / kFanStrips;
+    BOX* box = boxCreate(0, top, w, bottom - top);
+    util::PixPtr strip(pixClipRectangle(binary, box, nullptr));
+    boxDestroy(&box);
+    if (!strip) continue;
+    // Sheared about its left edge, a strip a fifth of the page tall loses the print of its far
+    // side at the larger angles, more where the print lies right (an upside-down page): about its
+    // middle, half as much, the same for the page either way up.
+    const SkewEstimate s = findSkew(strip.get(), range, L_SHEAR_ABOUT_CENTER);
+    // Leptonica's angle is the clockwise turn that straightens the lines: they rise to the right.
+    if (s.confidence >= kMinSkewConfidence) {
+      strips.push_back({(top + bottom) / 2.0, -std::tan(s.angle * CV_PI / 180.0), s.confidence, s.score});
+    }
+  }
+  if (strips.size() < minStrips) return std::nullopt;
+  // Weighted least squares of slope against row.
+  double sw = 0, sy = 0, ss = 0;
+  for (const Strip& s : strips) {
+    sw += s.weight;
+    sy += s.weight * s.row;
+    ss += s.weight * s.slope;
+  }
+  LineFan fan;
+  fan.centre = h / 2.0;
+  const double meanRow = sy / sw, meanSlope = ss / sw;
+  double syy = 0, sys = 0;
+  for (const Strip& s : strips) {
+    syy += s.weight * (s.row - meanRow) * (s.row - meanRow);
+    sys += s.weight * (s.row - meanRow) * (s.slope - meanSlope);
+  }
+  fan.change = syy > 0 ? sys / syy : 0;
+  fan.slope = meanSlope + fan.change * (fan.centre - meanRow);
+  const double tolerance = std::tan(kFanTolerance * CV_PI / 180.0);
+  for (const Strip& s : strips) {
+    if (std::abs(fan.slope + fan.change * (s.row - fan.centre) - s.slope) > tolerance) return std::nullopt;
+    fan.score += s.score;
+  }
+  fan.spread = std::abs(std::atan(fan.slope - fan.change * fan.centre) - std::atan(fan.slope + fan.change * fan.centre)) *
+               180.0 / CV_PI;
+  return fan;
+}
+
+/// A fan's lines made level: the map from the page to the levelled page, and that page's size.
+struct Levelling {
+  Transform map;
+  cv::Size size;
+};
+
+/// Makes a fan's lines level: a turn that levels the line through the page's middle, then the
+/// projective map that sends the lines' vanishing point to infinity, about the middle of a
+/// `width` x `height` page (`fan` measured on a copy `scale` times the page's size). Nullopt when
+/// the vanishing point is so near that one side of the page would be enlarged more than
+/// kMaxFanStretch times the other.
+std::optional<Levelling> levelFan(const LineFan& fan, double scale, double width, double height) {
+  const double turn = std::atan(fan.slope), c = std::cos(turn), s = std::sin(turn);
+  // About the middle and turned level, the slope of the lines through the vanishing point changes
+  // by -1 / d per row, d being the point's distance along the level: the map's third row divides
+  // by 1 - x / d.
+  const double change = fan.change * scale;
+  const Transform centre(1, 0, -width / 2, 0, 1, -fan.centre / scale, 0, 0, 1);
+  const Transform level(c, s, 0, -s, c, 0, 0, 0, 1);
+  const Transform project(1, 0, 0, 0, 1, 0, change * c, 0, 1);
+  const Transform map = project * level * centre;
+  double lowest = 1e300, highest = 0;
+  double left = 1e300, top = 1e300, right = -1e300, bottom = -1e300;
+  for (const Point& p : {Point{0, 0}, Point{width, 0}, Point{width, height}, Point{0, height}}) {
+    const cv::Vec3d q = map * cv::Vec3d(p.x, p.y, 1);
+    if (q[2] <= 0) return std::nullopt;  // the vanishing line crosses the page
+    // Near a point whose third coordinate is w, the map scales lengths by about 1 / w.
+    lowest = std::min(lowest, q[2]);
+    highest = std::max(highest, q[2]);
+    left = std::min(left, q[0] / q[2]);
+    right = std::max(right, q[0] / q[2]);
+    top = std::min(top, q[1] / q[2]);
+    bottom = std::max(bottom, q[1] / q[2]);
+  }
+  if (highest / lowest > kMaxFanStretch) return std::nullopt;
+  Levelling out;
+  out.map = Transform(1, 0, -left, 0, 1, -top, 0, 0, 1) * map;
+  out.size = cv::Size(static_cast<int>(std::ceil(right - left)), static_cast<int>(std::ceil(bottom - top)));
+  return out;
+}
+
 /// Step 2. Text lines across or down the page, then the skew removed. Returns the map from
 /// `gray` to `upright`; sets out.rotation (0 or 90), out.skewDegrees, out.skewConfidence.
 Transform straighten(const cv::Mat& gray, double analysisScale, const PrepareOptions& options, cv::Mat& upright,
@@ -155,20 +266,55 @@ Transform straighten(const cv::Mat& gray, double analysisScale, const PrepareOpt
   const SkewEstimate across = findSkew(binary.get(), options.maxSkewDegrees);
   util::PixPtr turned(pixRotate90(binary.get(), 1));
   const SkewEstimate down = findSkew(turned.get(), options.maxSkewDegrees);
-  const bool sideways = down.score > across.score * 1.5 && down.confidence >= kMinSkewConfidence;
+  const bool sideways = down.score > across.score * kClearlySharper && down.confidence >= kMinSkewConfidence;
   const SkewEstimate skew = sideways ? down : across;
   out.rotation = sideways ? 90 : 0;
 
   Transform forward = quarterTurns(out.rotation, gray.cols, gray.rows);
   upright = rotateQuarter(gray, out.rotation);
   out.skewConfidence = skew.confidence;
-  if (skew.confidence >= kMinSkewConfidence && std::abs(skew.angle) >= kMinSkewDegrees) {
+  const bool sure = skew.confidence >= kMinSkewConfidence;
+  // Lines that fan out (a photo taken at a slant, its sheet not flattened by a found outline, or
+  // not quite): with no one angle for the whole page, or a camera's page whose lines' angles
+  // differ by kMinFanSpread or more from top to bottom, each line is levelled.
+  std::optional<LineFan> fan;
+  bool fanSideways = sideways;
+  if (!sure || out.cameraFrame) {
+    // As for the whole page, the way with the sharper peaks is the way the lines run; the strips
+    // tell it better when the lines fan out, which blunts the whole page's peak.
+    const std::size_t minStrips = sure ? kMinFanStrips : kMinFanStripsUnsure;
+    const std::optional<LineFan> fanAcross = findLineFan(binary.get(), options.maxSkewDegrees, minStrips);
+    const std::optional<LineFan> fanDown = findLineFan(turned.get(), options.maxSkewDegrees, minStrips);
+    const double acrossScore = std::max(across.score, fanAcross ? fanAcross->score : 0.0);
+    const double downScore = std::max(down.score, fanDown ? fanDown->score : 0.0);
+    if (downScore > kClearlySharper * acrossScore) {
+      fanSideways = true;
+    } else if (acrossScore > kClearlySharper * downScore) {
+      fanSideways = false;
+    }
+    fan = fanSideways ? fanDown : fanAcross;
+    // A clear angle for the whole page, the same way, does as well unless the lines spread.
+    if (sure && fanSideways == sideways && fan && fan->spread < kMinFanSpread) fan.reset();
+  }
+  if (fan) {
+    const int rotation = fanSideways ? 90 : 0;
+    const cv::Mat turnedPage = rotation == out.rotation ? upright : rotateQuarter(gray, rotation);
+    if (const std::optional<Levelling> level = levelFan(*fan, analysisScale, turnedPage.cols, turnedPage.rows)) {
+      out.rotation = rotation;
+      cv::warpPerspective(turnedPage, upright, cv::Mat(level->map), level->size, cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                          cv::Scalar(255));
+      // The tilt removed at the page's middle, in Leptonica's sense as below.
+      out.skewDegrees = -std::atan(fan->slope) * 180.0 / CV_PI;
+      return level->map * quarterTurns(rotation, gray.cols, gray.rows);
+    }
+  }
+  if (sure && std::abs(skew.angle) >= kMinSkewDegrees) {
     Transform deskew;
     // Leptonica's angle is the clockwise turn that straightens the text.
     upright = rotateExpanded(upright, -skew.angle, deskew);
     forward = deskew * forward;
     out.skewDegrees = skew.angle;
-  } else if (skew.confidence < kMinSkewConfidence) {
+  } else if (!sure) {
     out.warnings.push_back({"skew_uncertain", 0,
                             "could not measure the page's skew reliably; the page was not straightened"});
   }

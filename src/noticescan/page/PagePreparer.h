@@ -1,6 +1,7 @@
 #pragma once
 // page/: raster page -> upright, deskewed gray page + the transform back to the source.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,22 @@ inline constexpr double kBilevelSmoothing = 0.6;
 /// resolution the two readings of a letter miss different numbers (docs/EVALUATION.md).
 inline constexpr double kCoarseRowStretch = 1.5;
 inline constexpr double kSecondViewCharacterHeight = 21;
+/// A page is measured again in this many horizontal strips when its skew is uncertain as a whole,
+/// and a camera's page always: a sheet photographed at a slant and not flattened (a close-up with
+/// no edge in view, or an outline a little off) has lines whose angle changes down the page (a fan).
+inline constexpr int kFanStrips = 5;
+/// A fan is fitted to at least this many strips whose angle is clear. Two strips always fit one:
+/// a third shows whether the angles change steadily. When the whole page has no clear angle
+/// (otherwise it is left as it is), two are taken.
+inline constexpr std::size_t kMinFanStrips = 3;
+inline constexpr std::size_t kMinFanStripsUnsure = 2;
+/// Every confident strip's angle must lie within this many degrees of the fan fitted to them all.
+inline constexpr double kFanTolerance = 2.0;
+/// The fan's correction may enlarge one side of the page at most this many times more than the other.
+inline constexpr double kMaxFanStretch = 1.6;
+/// A camera's page whose skew is clear is levelled line by line when the fan's angles at its top
+/// and bottom differ by this many degrees or more: one angle would leave both ends half that off.
+inline constexpr double kMinFanSpread = 1.0;
 /// Skews smaller than this many degrees are not worth a resampling.
 inline constexpr double kMinSkewDegrees = 0.1;
 /// Leptonica's up/down confidence beyond which its verdict is taken without a second opinion.
