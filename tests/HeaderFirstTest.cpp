@@ -30,14 +30,16 @@ cv::Mat page(bool grid, int ruleLevel = 0) {
   return gray;
 }
 
-/// Reads whatever it is shown as the words of a script chosen by the height of the image.
+/// Reads whatever it is shown as the words of a script: `whole` for the whole page, `header` for
+/// the first band, `rest` for anything after it (boxes in the shown image's frame).
 class BandEngine final : public ocr::OcrEngine {
  public:
-  std::vector<Word> header, whole;
+  std::vector<Word> header, whole, rest;
   std::vector<int> shownRows;
   std::vector<Word> recognize(const cv::Mat& gray) override {
     shownRows.push_back(gray.rows);
-    return gray.rows < 1100 ? header : whole;
+    if (gray.rows == 1100) return whole;
+    return shownRows.size() == 1 ? header : rest;
   }
   std::string name() const override { return "bands"; }
 };
@@ -179,22 +181,93 @@ TEST(HeaderFirstTest, AnIdentifierBoxLeftBlankOnTheFormDoesNotHoldThePageOpen) {
 }
 
 TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
-  // No Applicant / Petitioner / Beneficiary box: a legacy notice may name a number in its body.
-  EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
-                                               {310, 130, "Case Type"}, {310, 150, "I130 - PETITION"},
-                                               {600, 20, "Form I-797C, Notice of Action"}})));
+  using read::HeaderEvidence;
+  EXPECT_EQ(read::judgeHeader(completeHeader()), HeaderEvidence::Complete);
+  // No Applicant / Petitioner / Beneficiary box: a legacy notice may name a number in its body,
+  // which is read below a header that is otherwise sure.
+  const std::vector<Word> noParty = layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
+                                            {310, 130, "Case Type"}, {310, 150, "I130 - PETITION"},
+                                            {600, 20, "Form I-797C, Notice of Action"}});
+  EXPECT_FALSE(read::evidenceComplete(noParty));
+  EXPECT_EQ(read::judgeHeader(noParty), HeaderEvidence::NeedsBody);
   // "PETITION" inside the case type is not a party's box.
-  EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
-                                               {310, 130, "Case Type"}, {310, 150, "I751 - PETITION TO REMOVE"},
-                                               {600, 20, "Form I-797C, Notice of Action"}})));
-  // A value read with low confidence and not confirmed by a re-read.
-  EXPECT_FALSE(read::evidenceComplete(completeHeader(0.4)));
-  // No notice type anywhere in the header.
+  EXPECT_EQ(read::judgeHeader(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
+                                      {310, 130, "Case Type"}, {310, 150, "I751 - PETITION TO REMOVE"},
+                                      {600, 20, "Form I-797C, Notice of Action"}})),
+            HeaderEvidence::NeedsBody);
+  // No notice type anywhere in the header: it is printed below the grid or in the footer.
   std::vector<Word> words = completeHeader();
   words.erase(words.end() - 5, words.end());
   EXPECT_FALSE(read::evidenceComplete(words));
+  EXPECT_EQ(read::judgeHeader(words), HeaderEvidence::NeedsBody);
+  // A value read with low confidence and not confirmed by a re-read: the header itself is unsure,
+  // with or without a party box.
+  EXPECT_EQ(read::judgeHeader(completeHeader(0.4)), HeaderEvidence::Unsure);
+  EXPECT_EQ(read::judgeHeader(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678", 0.4},
+                                      {600, 20, "Form I-797C, Notice of Action"}})),
+            HeaderEvidence::Unsure);
+  // A party label read poorly.
+  EXPECT_EQ(read::judgeHeader(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
+                                      {560, 190, "Beneficiary", 0.3}, {560, 210, "A123456789"},
+                                      {600, 20, "Form I-797C, Notice of Action"}})),
+            HeaderEvidence::Unsure);
+  // A Case Type box whose form type did not come out.
+  EXPECT_EQ(read::judgeHeader(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
+                                      {310, 130, "Case Type"}, {310, 150, "~~ -- ~~"},
+                                      {560, 190, "Beneficiary A123456789"}, {600, 20, "Form I-797C, Notice of Action"}})),
+            HeaderEvidence::Unsure);
   // No receipt number label at all (a continuation page).
-  EXPECT_FALSE(read::evidenceComplete(layOut({{60, 130, "Page 2 of 2"}, {60, 200, "Beneficiary"}})));
+  EXPECT_EQ(read::judgeHeader(layOut({{60, 130, "Page 2 of 2"}, {60, 200, "Beneficiary"}})), HeaderEvidence::Unsure);
+  // A number read poorly that no identifier accounts for: an A-number that lost its "A", its
+  // party's label garbled beside it. Read with confidence, the same digits are someone's number
+  // in plain sight (a sure header names no party here, so its body is read).
+  for (const bool partyBox : {false, true}) {
+    std::vector<Word> garbled = partyBox ? completeHeader() : noParty;
+    const std::vector<Word> box = layOut({{60, 60, "Aggtcare", 0.0}, {160, 60, "203040577", 0.0}});
+    garbled.insert(garbled.end(), box.begin(), box.end());
+    EXPECT_EQ(read::judgeHeader(garbled), HeaderEvidence::Unsure) << partyBox;
+    garbled.back().confidence = 0.9;
+    EXPECT_NE(read::judgeHeader(garbled), HeaderEvidence::Unsure) << partyBox;
+  }
+  // A date's eight digits read poorly are not such a number.
+  std::vector<Word> dated = completeHeader();
+  for (Word& w : dated) {
+    if (w.text == "05/09/2026") w.confidence = 0.3;
+  }
+  EXPECT_EQ(read::judgeHeader(dated), HeaderEvidence::Complete);
+}
+
+TEST(HeaderFirstTest, ASureHeaderThatNamesNoPartyHasOnlyTheRestOfThePageRead) {
+  // An appointment notice: its header is read with confidence but names no party, and its body
+  // names a family member's A-number. The band's words stand, the rows below the cut are read
+  // once, and the body's words come back in the page's frame.
+  const cv::Mat gray = page(true);
+  BandEngine engine;
+  engine.header = layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"}, {310, 130, "Case Type"},
+                          {310, 150, "I485 - APPLICATION TO REGISTER"}, {600, 20, "Form I-797C, Notice of Action"}});
+  engine.rest = layOut({{60, 40, "NOTICE TYPE: ASC APPOINTMENT NOTICE"},
+                        {60, 200, "THE BENEFICIARY A123456789 MUST ALSO APPEAR."}});
+  engine.whole = completeHeader();
+  read::ReadStats stats;
+  const std::vector<Word> words = read::readPage(gray, engine, noReread(), &stats);
+  const int cut = read::bandCuts(gray).front();
+  ASSERT_EQ(engine.shownRows.size(), 2u);
+  EXPECT_EQ(engine.shownRows[0], cut);
+  EXPECT_EQ(engine.shownRows[1], gray.rows - cut);
+  EXPECT_TRUE(stats.restBelowHeader);
+  EXPECT_EQ(stats.bandsRead, 2);
+  EXPECT_NEAR(stats.readRows, 1.0, 1e-9);
+  ASSERT_EQ(words.size(), engine.header.size() + engine.rest.size());
+  for (std::size_t i = 0; i < engine.header.size(); ++i) {
+    EXPECT_EQ(words[i].text, engine.header[i].text);
+    EXPECT_EQ(words[i].box.y, engine.header[i].box.y);
+  }
+  for (std::size_t i = 0; i < engine.rest.size(); ++i) {
+    const Word& w = words[engine.header.size() + i];
+    EXPECT_EQ(w.text, engine.rest[i].text);
+    EXPECT_EQ(w.box.y, engine.rest[i].box.y + cut);
+    EXPECT_EQ(w.box.x, engine.rest[i].box.x);
+  }
 }
 
 TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
@@ -219,6 +292,7 @@ TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
   EXPECT_EQ(unsure.shownRows[1], gray.rows);
   EXPECT_EQ(words.size(), unsure.whole.size());
   EXPECT_GT(stats.readRows, 1.0);
+  EXPECT_FALSE(stats.restBelowHeader);
 
   // Header-first off: one read of the whole page.
   BandEngine full;
@@ -228,9 +302,9 @@ TEST(HeaderFirstTest, ASettledHeaderEndsTheReadAndAnUnsettledOneIsReadWhole) {
 }
 
 TEST(HeaderFirstTest, AHeaderReadAgainWithTheWholePageHasItsValuesCropsReadOnce) {
-  // An unsure receipt number in a header that names no party: re-read after the band, which
-  // does not settle the page, and again after the whole page, whose reading of the header is the
-  // same. The whole page's re-reads of the same crops are the band's.
+  // An unsure receipt number in a header whose party label was read poorly: re-read after the
+  // band, which does not settle the page, and again after the whole page, whose reading of the
+  // header is the same. The whole page's re-reads of the same crops are the band's.
   class LineEngine final : public ocr::OcrEngine {
    public:
     std::vector<Word> header, whole;
@@ -243,7 +317,7 @@ TEST(HeaderFirstTest, AHeaderReadAgainWithTheWholePageHasItsValuesCropsReadOnce)
     std::string name() const override { return "lines"; }
   } engine;
   engine.header = layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678", 0.3},
-                          {600, 20, "Form I-797C, Notice of Action"}});
+                          {560, 190, "Beneficiary", 0.3}, {600, 20, "Form I-797C, Notice of Action"}});
   engine.whole = engine.header;
   const std::vector<Word> body = layOut({{60, 400, "Please quote the receipt number when you write to us."}});
   engine.whole.insert(engine.whole.end(), body.begin(), body.end());
@@ -255,6 +329,7 @@ TEST(HeaderFirstTest, AHeaderReadAgainWithTheWholePageHasItsValuesCropsReadOnce)
   read::readPage(gray, engine, options, &stats);
   ASSERT_EQ(stats.bands, 2);
   ASSERT_EQ(stats.bandsRead, 2);
+  ASSERT_FALSE(stats.restBelowHeader);
   // Normal effort: the first reading and two fresh ones that agree with it settle the value.
   EXPECT_EQ(engine.lineReads, 2);
 }

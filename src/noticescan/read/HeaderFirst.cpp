@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <regex>
 
 #include <opencv2/imgproc.hpp>
 
@@ -14,6 +15,13 @@ namespace {
 
 /// A row counts as blank when fewer than this many of its pixels are ink (specks and noise).
 constexpr int kMaxInkInBlankRow = 2;
+
+/// As many digits in a row as the shortest identifier holds (an A-number's 7); dates, telephone
+/// numbers and ZIP+4 codes are broken up by their separators.
+const std::regex& longDigitRun() {
+  static const std::regex re("[0-9]{7,}");
+  return re;
+}
 
 double msSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -114,30 +122,24 @@ std::vector<int> bandCuts(const cv::Mat& gray) {
   return {cut, gray.rows};
 }
 
-bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models, const cv::Mat* gray) {
+HeaderEvidence judgeHeader(const std::vector<Word>& words, const extract::Models& models, const cv::Mat* gray) {
   const extract::Layout layout = extract::buildLayout(words);
   const std::vector<extract::LabelHit> labels = extract::findLabels(layout, models);
   const auto labelled = [&](const char* kind) {
     return std::any_of(labels.begin(), labels.end(), [&](const extract::LabelHit& hit) { return hit.entry->kind == kind; });
   };
-  // A header that names the parties (Applicant, Petitioner, Beneficiary) holds their numbers in
-  // their boxes; one that does not (a legacy appointment notice, a letter) may name a family
-  // member's number in the body.
-  const bool partyBox = std::any_of(labels.begin(), labels.end(), [](const extract::LabelHit& hit) {
-    return hit.entry->kind == "role" && hit.begin == 0;  // a box's caption, not a word of a sentence
-  });
-  if (!labelled("receipt_number") || !partyBox) return false;
+  // No receipt number label: the band is not a notice's header, or it was read poorly.
+  if (!labelled("receipt_number")) return HeaderEvidence::Unsure;
   const extract::PageExtraction page = extract::extractPage(layout, labels, 1, TextSource::Ocr, models);
-  // The document facts a full read would find: the notice type is printed at the top and again
-  // in the footer, so a header that did not yield it sends the reading on to the footer.
-  if (!page.facts.noticeType || (labelled("case_type") && !page.facts.formType)) return false;
+  // A Case Type box whose form type did not come out was read poorly.
+  if (labelled("case_type") && !page.facts.formType) return HeaderEvidence::Unsure;
   for (const Field& f : page.fields) {
     if (f.type == FieldType::OnlineAccessCode) continue;
-    if (extract::hasEvidence(f, "reread_disputed")) return false;
+    if (extract::hasEvidence(f, "reread_disputed")) return HeaderEvidence::Unsure;
     // Read with confidence, or confirmed by a second reading of its own crop (a second reading
     // of a value read very poorly confirms little).
     if (f.confidence < kSureFieldScore && !(extract::hasEvidence(f, "reread") && f.confidence >= kRereadFieldScore)) {
-      return false;
+      return HeaderEvidence::Unsure;
     }
   }
   // A label read poorly is a box read poorly: its value may be there unread.
@@ -145,14 +147,38 @@ bool evidenceComplete(const std::vector<Word>& words, const extract::Models& mod
     const std::string& kind = hit.entry->kind;
     if (kind != "receipt_number" && kind != "a_number" && kind != "online_account_number" && kind != "role") continue;
     for (const Word& w : layout.words) {
-      if (w.box.intersects(hit.box) && w.confidence < kSureLabelConfidence) return false;
+      if (w.box.intersects(hit.box) && w.confidence < kSureLabelConfidence) return HeaderEvidence::Unsure;
     }
   }
-  if (std::any_of(words.begin(), words.end(), [](const Word& w) { return w.disputed; })) return false;
+  if (std::any_of(words.begin(), words.end(), [](const Word& w) { return w.disputed; })) return HeaderEvidence::Unsure;
+  // A long run of digits read poorly that no identifier accounts for: an identifier that lost its
+  // prefix, its label garbled with it (a small label beside a large value on one line is one line
+  // to Tesseract, read at one size). Nothing tells whose number it was.
+  for (const Word& w : layout.words) {
+    if (w.confidence >= kSureLabelConfidence || !std::regex_search(w.text, longDigitRun())) continue;
+    const bool accounted = std::any_of(page.fields.begin(), page.fields.end(),
+                                       [&](const Field& f) { return bounds(f.polygon).intersects(w.box); });
+    if (!accounted) return HeaderEvidence::Unsure;
+  }
   // Every identifier label alone in its box has its value, and nothing identifier-like is left
   // unsure.
   const std::vector<reread::Span> spans = reread::findUncertainSpans(words, models);
-  return std::all_of(spans.begin(), spans.end(), [&](const reread::Span& span) { return gray && reread::isBlankSlot(*gray, span); });
+  if (!std::all_of(spans.begin(), spans.end(), [&](const reread::Span& span) { return gray && reread::isBlankSlot(*gray, span); })) {
+    return HeaderEvidence::Unsure;
+  }
+  // A header that names the parties (Applicant, Petitioner, Beneficiary) holds their numbers in
+  // their boxes; one that does not (a legacy appointment notice, a letter) may name a family
+  // member's number in the body.
+  const bool partyBox = std::any_of(labels.begin(), labels.end(), [](const extract::LabelHit& hit) {
+    return hit.entry->kind == "role" && hit.begin == 0;  // a box's caption, not a word of a sentence
+  });
+  // The document facts a full read would find: the notice type is printed at the top and again
+  // in the footer, so a header that did not yield it sends the reading on below.
+  return partyBox && page.facts.noticeType ? HeaderEvidence::Complete : HeaderEvidence::NeedsBody;
+}
+
+bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models, const cv::Mat* gray) {
+  return judgeHeader(words, models, gray) == HeaderEvidence::Complete;
 }
 
 bool looksUpright(const std::vector<Word>& words, const extract::Models& models) {
@@ -170,8 +196,9 @@ bool looksUpright(const std::vector<Word>& words, const extract::Models& models)
 
 std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const ReadOptions& options,
                            ReadStats* stats, const std::function<void()>& beforeBand, const extract::Models& models) {
-  // Every read starts at the top: the header band, then (when the header does not settle the
-  // page) the whole page again, so that such a page gives exactly what a full-page read gives.
+  // Every read starts at the top: the header band, then (when the header is sure but the page
+  // holds more below it) the rest of the page, or (when the header is unsure) the whole page
+  // again, so that such a page gives exactly what a full-page read gives.
   const std::vector<int> bottoms = options.headerFirst ? bandCuts(gray) : std::vector<int>{gray.rows};
   ReadStats local;
   ReadStats& s = stats ? *stats : local;
@@ -181,13 +208,27 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
   // When the band does not settle the page, the whole page's re-reads take the readings of the
   // crops the band's re-reads already made (reread::LineReadings).
   reread::LineReadings lineReadings;
-  for (const int bottom : bottoms) {
-    if (s.bandsRead > 0 && beforeBand) beforeBand();
-    auto t = std::chrono::steady_clock::now();
-    words = engine.recognize(gray.rowRange(0, bottom));
+  const reread::Effort effort = options.blurred         ? reread::Effort::Blurred
+                                : options.blackAndWhite ? reread::Effort::BlackAndWhite
+                                                        : reread::Effort::Normal;
+  const auto rereadAll = [&] {
+    const auto t = std::chrono::steady_clock::now();
+    if (options.reread) words = reread::rereadUncertain(words, gray, engine, models, nullptr, effort, &lineReadings);
+    s.rereadMs += msSince(t);
+  };
+  // Reads rows [top, bottom) of the page, its word boxes in the page's frame.
+  const auto readRows = [&](int top, int bottom) {
+    const auto t = std::chrono::steady_clock::now();
+    std::vector<Word> read = engine.recognize(gray.rowRange(top, bottom));
     s.ocrMs += msSince(t);
     ++s.bandsRead;
-    s.readRows += static_cast<double>(bottom) / std::max(1, gray.rows);
+    s.readRows += static_cast<double>(bottom - top) / std::max(1, gray.rows);
+    for (Word& w : read) w.box.y += top;
+    return read;
+  };
+  for (const int bottom : bottoms) {
+    if (s.bandsRead > 0 && beforeBand) beforeBand();
+    words = readRows(0, bottom);
     if (s.bandsRead == 1 && options.checkOrientation && !looksUpright(words, models)) {
       s.doubtfulOrientation = true;
       if (const cv::Mat* turned = options.turnPage ? options.turnPage() : nullptr) {
@@ -203,15 +244,20 @@ std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const Re
         return turnedWords;
       }
     }
-    t = std::chrono::steady_clock::now();
-    if (options.reread) {
-      const reread::Effort effort = options.blurred         ? reread::Effort::Blurred
-                                    : options.blackAndWhite ? reread::Effort::BlackAndWhite
-                                                            : reread::Effort::Normal;
-      words = reread::rereadUncertain(words, gray, engine, models, nullptr, effort, &lineReadings);
+    rereadAll();
+    if (bottom == gray.rows) break;
+    const HeaderEvidence evidence = judgeHeader(words, models, &gray);
+    if (evidence == HeaderEvidence::Complete) break;
+    if (evidence == HeaderEvidence::NeedsBody) {
+      // The band's reading of the header stands; the rest of the page is read below the cut (a
+      // blank row, so no line is split) and its uncertain spans re-read.
+      if (beforeBand) beforeBand();
+      std::vector<Word> rest = readRows(bottom, gray.rows);
+      words.insert(words.end(), std::make_move_iterator(rest.begin()), std::make_move_iterator(rest.end()));
+      s.restBelowHeader = true;
+      rereadAll();
+      break;
     }
-    s.rereadMs += msSince(t);
-    if (bottom == gray.rows || evidenceComplete(words, models, &gray)) break;
   }
   return words;
 }

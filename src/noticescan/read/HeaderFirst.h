@@ -3,10 +3,12 @@
 //
 // The identifiers live in the header. On a page with a header of ruled boxes (the I-797 grid), the
 // top band is read first, cut at a blank row so no line of text is split; its words are re-read
-// where uncertain (reread/) and checked (evidenceComplete). When the header's evidence is complete
-// the rest of the page is not read; otherwise the whole page is read again, so that a page the
-// header does not settle gives exactly the words of a full-page read. Pages without such a header
-// (letters, legacy notices, continuation pages) are read whole at once.
+// where uncertain (reread/) and judged (judgeHeader). When the header's evidence is complete the
+// rest of the page is not read. When it is sure but the page holds more below it (no party box, no
+// notice type in the header), only the rest of the page is read, below the cut. Otherwise the
+// whole page is read again, so that a page whose header was read poorly gives exactly the words of
+// a full-page read. Pages without such a header (letters, legacy notices, continuation pages) are
+// read whole at once.
 
 #include <functional>
 #include <vector>
@@ -54,12 +56,32 @@ bool hasRuledBoxes(const cv::Mat& band);
 /// hasRuledBoxes; otherwise {gray.rows}.
 std::vector<int> bandCuts(const cv::Mat& gray);
 
-/// Whether `words` (a page's top read so far, after re-reading) already hold the page's header
-/// evidence: a receipt number label and a party's label (Applicant, Petitioner, Beneficiary); the notice type, and the form type when a Case Type label is
-/// there; every identifier scoring kSureFieldScore, or kRereadFieldScore and confirmed by its
-/// re-read, none disputed; every identifier and party label read with kSureLabelConfidence;
-/// and no span left uncertain (reread::findUncertainSpans: that includes an identifier label
-/// alone in its box with no value read, unless `gray` shows that box blank: reread::isBlankSlot).
+/// What the words of a page's header band tell of the rest of the page.
+enum class HeaderEvidence {
+  /// The header settles the page: nothing below it need be read.
+  Complete,
+  /// The header's own evidence is sure, but something the page holds lies below it: the header
+  /// names no party (a legacy or appointment notice may name a family member's number in its
+  /// body), or the notice type is printed under the grid or in the footer. The rest of the page
+  /// is read, and its words are joined to the band's.
+  NeedsBody,
+  /// The header's evidence is not sure (a value or label read poorly, a value disputed or left
+  /// unread, no receipt number label): the whole page is read again from the top.
+  Unsure,
+};
+
+/// Judges `words` (a page's top read so far, after re-reading). The header's own evidence is sure
+/// when it holds a receipt number label; the form type when a Case Type label is there; every
+/// identifier scoring kSureFieldScore, or kRereadFieldScore and confirmed by its re-read, none
+/// disputed; every identifier and party label read with kSureLabelConfidence; and no span left
+/// uncertain (reread::findUncertainSpans: that includes an identifier label alone in its box with
+/// no value read, unless `gray` shows that box blank: reread::isBlankSlot). A sure header is
+/// Complete when it also has a party's box label (Applicant, Petitioner, Beneficiary) and the
+/// notice type; NeedsBody otherwise.
+HeaderEvidence judgeHeader(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels(),
+                           const cv::Mat* gray = nullptr);
+
+/// Whether `words` already hold the page's header evidence: judgeHeader says Complete.
 bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels(),
                       const cv::Mat* gray = nullptr);
 
@@ -89,12 +111,17 @@ struct ReadOptions {
 struct ReadStats {
   int bands = 0;        ///< bands the page was cut into
   int bandsRead = 0;    ///< bands read before the evidence was complete (bands when it never was)
+  /// The header band's words were kept and only the rest of the page was read below them
+  /// (HeaderEvidence::NeedsBody).
+  bool restBelowHeader = false;
   double readRows = 0;  ///< rows read, as a share of the page's (more than 1 when read again whole)
   bool doubtfulOrientation = false;  ///< the first band did not look upright
   double ocrMs = 0, rereadMs = 0;
 };
 
-/// Reads `gray` band by band with `engine` until evidenceComplete (or the page ends).
+/// Reads `gray` band by band with `engine` until evidenceComplete (or the page ends): after the
+/// header band, the whole page again, or only the rest below the band when judgeHeader says
+/// NeedsBody.
 /// `beforeBand`, when given, is called before each band after the first (a deadline check may
 /// throw from it). Word boxes are in `gray`'s pixels.
 std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const ReadOptions& options,
