@@ -73,9 +73,11 @@ enum class HeaderEvidence {
 /// Judges `words` (a page's top read so far, after re-reading). The header's own evidence is sure
 /// when it holds a receipt number label; the form type when a Case Type label is there; every
 /// identifier scoring kSureFieldScore, or kRereadFieldScore and confirmed by its re-read, none
-/// disputed; every identifier and party label read with kSureLabelConfidence; and no span left
-/// uncertain (reread::findUncertainSpans: that includes an identifier label alone in its box with
-/// no value read, unless `gray` shows that box blank: reread::isBlankSlot). A sure header is
+/// disputed; every identifier and party label read with kSureLabelConfidence; no run of seven
+/// digits or more read below kSureLabelConfidence that no identifier accounts for (a value whose
+/// prefix and label were garbled); and no span left uncertain (reread::findUncertainSpans: that
+/// includes an identifier label alone in its box with no value read, unless `gray` shows that box
+/// blank: reread::isBlankSlot). A sure header is
 /// Complete when it also has a party's box label (Applicant, Petitioner, Beneficiary) and the
 /// notice type; NeedsBody otherwise.
 HeaderEvidence judgeHeader(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels(),
