@@ -223,7 +223,7 @@ TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
   // in plain sight (a sure header names no party here, so its body is read).
   for (const bool partyBox : {false, true}) {
     std::vector<Word> garbled = partyBox ? completeHeader() : noParty;
-    const std::vector<Word> box = layOut({{60, 60, "Aggtcare", 0.0}, {160, 60, "203040577", 0.0}});
+    const std::vector<Word> box = layOut({{60, 60, "Aggtcare", 0.0}, {160, 60, "987654321", 0.0}});
     garbled.insert(garbled.end(), box.begin(), box.end());
     EXPECT_EQ(read::judgeHeader(garbled), HeaderEvidence::Unsure) << partyBox;
     garbled.back().confidence = 0.9;
