@@ -235,23 +235,20 @@ std::optional<Levelling> levelFan(const LineFan& fan, double scale, double width
   const Transform level(c, s, 0, -s, c, 0, 0, 0, 1);
   const Transform project(1, 0, 0, 0, 1, 0, change * c, 0, 1);
   const Transform map = project * level * centre;
+  const Rect page{0, 0, width, height};
   double lowest = 1e300, highest = 0;
-  double left = 1e300, top = 1e300, right = -1e300, bottom = -1e300;
   for (const Point& p : {Point{0, 0}, Point{width, 0}, Point{width, height}, Point{0, height}}) {
-    const cv::Vec3d q = map * cv::Vec3d(p.x, p.y, 1);
-    if (q[2] <= 0) return std::nullopt;  // the vanishing line crosses the page
+    const double w = (map * cv::Vec3d(p.x, p.y, 1))[2];
+    if (w <= 0) return std::nullopt;  // the vanishing line crosses the page
     // Near a point whose third coordinate is w, the map scales lengths by about 1 / w.
-    lowest = std::min(lowest, q[2]);
-    highest = std::max(highest, q[2]);
-    left = std::min(left, q[0] / q[2]);
-    right = std::max(right, q[0] / q[2]);
-    top = std::min(top, q[1] / q[2]);
-    bottom = std::max(bottom, q[1] / q[2]);
+    lowest = std::min(lowest, w);
+    highest = std::max(highest, w);
   }
   if (highest / lowest > kMaxFanStretch) return std::nullopt;
+  const Rect levelled = bounds(apply(map, page));
   Levelling out;
-  out.map = Transform(1, 0, -left, 0, 1, -top, 0, 0, 1) * map;
-  out.size = cv::Size(static_cast<int>(std::ceil(right - left)), static_cast<int>(std::ceil(bottom - top)));
+  out.map = Transform(1, 0, -levelled.x, 0, 1, -levelled.y, 0, 0, 1) * map;
+  out.size = cv::Size(static_cast<int>(std::ceil(levelled.width)), static_cast<int>(std::ceil(levelled.height)));
   return out;
 }
 
