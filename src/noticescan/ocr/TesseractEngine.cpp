@@ -12,6 +12,8 @@
 
 #include "noticescan/Scanner.h"
 #include "noticescan/ocr/OcrEngine.h"
+#include "noticescan/ocr/StoredPng.h"
+#include "noticescan/util/Leptonica.h"
 
 namespace noticescan::ocr {
 namespace {
@@ -89,13 +91,20 @@ class TesseractEngine final : public OcrEngine {
  private:
   std::vector<Word> read(const cv::Mat& gray) {
     CV_Assert(gray.type() == CV_8UC1);
-    api_.SetImage(gray.data, gray.cols, gray.rows, 1, static_cast<int>(gray.step));
+    // Tesseract copies the image it is given, so the Pix lives only for the call; given raw bytes
+    // it would first build a Pix of its own one pixel at a time.
+    api_.SetImage(util::matToPix(gray).get());
     api_.SetSourceResolution(300);
     // Tesseract checks the monitor's end time between words and stops there; an unset end time
     // (the epoch) means none.
     tesseract::ETEXT_DESC monitor;
     monitor.end_time = deadline_;
-    if (api_.Recognize(&monitor) != 0) {
+    int failed = 0;
+    {
+      const StoredPngScope linesStored;  // StoredPng.h: Tesseract's line images, stored not compressed
+      failed = api_.Recognize(&monitor);
+    }
+    if (failed != 0) {
       // Tesseract answers a passed deadline as a failure: that is the caller's timeout, not ours.
       api_.Clear();
       if (monitor.deadline_exceeded()) return {};

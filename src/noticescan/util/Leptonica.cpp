@@ -23,16 +23,21 @@ PixPtr matToPix(const cv::Mat& image) {
   if (!pix) throw std::bad_alloc();
   l_uint32* data = pixGetData(pix.get());
   const int wpl = pixGetWpl(pix.get());
+  if (depth == 8) {
+    // Leptonica keeps a row's bytes in 32-bit words, first pixel in the most significant byte:
+    // copying the rows and then putting each word's bytes in that order is the same as setting
+    // each pixel with SET_DATA_BYTE, and many times faster on a page.
+    for (int y = 0; y < image.rows; ++y) {
+      std::memcpy(data + static_cast<std::ptrdiff_t>(y) * wpl, image.ptr<std::uint8_t>(y),
+                  static_cast<std::size_t>(image.cols));
+    }
+    pixEndianByteSwap(pix.get());
+    return pix;
+  }
   for (int y = 0; y < image.rows; ++y) {
     l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
     const std::uint8_t* src = image.ptr<std::uint8_t>(y);
-    if (depth == 8) {
-      for (int x = 0; x < image.cols; ++x) SET_DATA_BYTE(line, x, src[x]);
-    } else {
-      for (int x = 0; x < image.cols; ++x) {
-        composeRGBPixel(src[3 * x + 2], src[3 * x + 1], src[3 * x], line + x);
-      }
-    }
+    for (int x = 0; x < image.cols; ++x) composeRGBPixel(src[3 * x + 2], src[3 * x + 1], src[3 * x], line + x);
   }
   return pix;
 }
