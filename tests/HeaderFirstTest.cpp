@@ -163,7 +163,7 @@ TEST(HeaderFirstTest, APageWithoutRuledBoxesOrTooWideIsReadWhole) {
 }
 
 TEST(HeaderFirstTest, ACompleteHeaderSettlesThePage) {
-  EXPECT_TRUE(read::evidenceComplete(completeHeader()));
+  EXPECT_EQ(read::judgeHeader(completeHeader()), read::HeaderEvidence::Complete);
 }
 
 TEST(HeaderFirstTest, AnIdentifierBoxLeftBlankOnTheFormDoesNotHoldThePageOpen) {
@@ -172,12 +172,12 @@ TEST(HeaderFirstTest, AnIdentifierBoxLeftBlankOnTheFormDoesNotHoldThePageOpen) {
   std::vector<Word> words = completeHeader();
   const std::vector<Word> box = layOut({{310, 250, "Online Account Number"}});
   words.insert(words.end(), box.begin(), box.end());
-  EXPECT_FALSE(read::evidenceComplete(words));
+  EXPECT_EQ(read::judgeHeader(words), read::HeaderEvidence::Unsure);
   const cv::Mat blank(1100, 850, CV_8UC1, cv::Scalar(255));
-  EXPECT_TRUE(read::evidenceComplete(words, extract::defaultModels(), &blank));
+  EXPECT_EQ(read::judgeHeader(words, extract::defaultModels(), &blank), read::HeaderEvidence::Complete);
   cv::Mat printed = blank.clone();
   cv::putText(printed, "123456789012", cv::Point(312, 290), cv::FONT_HERSHEY_SIMPLEX, 0.6, cv::Scalar(0), 2);
-  EXPECT_FALSE(read::evidenceComplete(words, extract::defaultModels(), &printed));
+  EXPECT_EQ(read::judgeHeader(words, extract::defaultModels(), &printed), read::HeaderEvidence::Unsure);
 }
 
 TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
@@ -188,7 +188,6 @@ TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
   const std::vector<Word> noParty = layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
                                             {310, 130, "Case Type"}, {310, 150, "I130 - PETITION"},
                                             {600, 20, "Form I-797C, Notice of Action"}});
-  EXPECT_FALSE(read::evidenceComplete(noParty));
   EXPECT_EQ(read::judgeHeader(noParty), HeaderEvidence::NeedsBody);
   // "PETITION" inside the case type is not a party's box.
   EXPECT_EQ(read::judgeHeader(layOut({{60, 130, "Receipt Number"}, {60, 150, "IOE0912345678"},
@@ -198,7 +197,6 @@ TEST(HeaderFirstTest, AHeaderWithoutAPartyBoxOrAnUncertainValueDoesNot) {
   // No notice type anywhere in the header: it is printed below the grid or in the footer.
   std::vector<Word> words = completeHeader();
   words.erase(words.end() - 5, words.end());
-  EXPECT_FALSE(read::evidenceComplete(words));
   EXPECT_EQ(read::judgeHeader(words), HeaderEvidence::NeedsBody);
   // A value read with low confidence and not confirmed by a re-read: the header itself is unsure,
   // with or without a party box.

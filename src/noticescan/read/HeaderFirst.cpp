@@ -177,10 +177,6 @@ HeaderEvidence judgeHeader(const std::vector<Word>& words, const extract::Models
   return partyBox && page.facts.noticeType ? HeaderEvidence::Complete : HeaderEvidence::NeedsBody;
 }
 
-bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models, const cv::Mat* gray) {
-  return judgeHeader(words, models, gray) == HeaderEvidence::Complete;
-}
-
 bool looksUpright(const std::vector<Word>& words, const extract::Models& models) {
   double sum = 0, characters = 0;
   for (const Word& w : words) {

@@ -83,10 +83,6 @@ enum class HeaderEvidence {
 HeaderEvidence judgeHeader(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels(),
                            const cv::Mat* gray = nullptr);
 
-/// Whether `words` already hold the page's header evidence: judgeHeader says Complete.
-bool evidenceComplete(const std::vector<Word>& words, const extract::Models& models = extract::defaultModels(),
-                      const cv::Mat* gray = nullptr);
-
 /// A first band read with less mean confidence than this (and no receipt label) may be upside down.
 inline constexpr double kUprightConfidence = 0.7;
 
@@ -121,9 +117,9 @@ struct ReadStats {
   double ocrMs = 0, rereadMs = 0;
 };
 
-/// Reads `gray` band by band with `engine` until evidenceComplete (or the page ends): after the
-/// header band, the whole page again, or only the rest below the band when judgeHeader says
-/// NeedsBody.
+/// Reads `gray` band by band with `engine` until judgeHeader says Complete (or the page ends):
+/// after the header band, the whole page again, or only the rest below the band when judgeHeader
+/// says NeedsBody.
 /// `beforeBand`, when given, is called before each band after the first (a deadline check may
 /// throw from it). Word boxes are in `gray`'s pixels.
 std::vector<Word> readPage(const cv::Mat& gray, ocr::OcrEngine& engine, const ReadOptions& options,
