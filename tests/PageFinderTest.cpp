@@ -124,6 +124,44 @@ TEST(PageFinderTest, AShadowAcrossTheSheetIsNotTakenForItsEdge) {
   EXPECT_LT(cornerError(found->corners, corners), 0.01 * std::hypot(3000.0, 4000.0));
 }
 
+namespace {
+
+/// A close-up: the sheet runs past every side of the frame but for a wedge of table at the top
+/// left, and a deep shadow covers its left part, its edge a straight line down the sheet with rows
+/// of words on both sides of it.
+cv::Mat shadowedCloseUp() {
+  cv::Mat sheet(2200, 1700, CV_8UC3, cv::Scalar(238, 240, 242));
+  for (int y = 100; y < 2100; y += 70) {
+    for (int x = 60; x < 1640; x += 130 + (x * 7 + y) % 40) cv::rectangle(sheet, cv::Rect(x, y, 90, 16), cv::Scalar(25, 25, 25), cv::FILLED);
+  }
+  cv::Mat image(4000, 3000, CV_8UC3, cv::Scalar(50, 90, 140)), grain(image.size(), CV_8UC3);
+  cv::RNG(5).fill(grain, cv::RNG::UNIFORM, cv::Scalar::all(0), cv::Scalar::all(20));
+  image += grain;  // wood
+  image = placeSheet(image, sheet, {{1100, -500}, {3600, -300}, {3500, 4500}, {-500, 4400}});
+  // The shadow: everything left of a line from (1300, 0) to (500, 4000) at 45% of its light.
+  cv::Mat shade(image.size(), CV_32F, cv::Scalar(1.0f));
+  for (int y = 0; y < image.rows; ++y) {
+    const int edge = 1300 - y / 5;
+    shade.row(y).colRange(0, edge).setTo(0.45f);
+  }
+  cv::GaussianBlur(shade, shade, cv::Size(0, 0), 6);
+  cv::Mat lit, shade3;
+  image.convertTo(lit, CV_32FC3);
+  cv::merge(std::vector<cv::Mat>{shade, shade, shade}, shade3);
+  lit = lit.mul(shade3);
+  lit.convertTo(image, CV_8UC3);
+  return image;
+}
+
+}  // namespace
+
+TEST(PageFinderTest, AShadowsEdgeAcrossACloseUpIsNoPageEdge) {
+  // The shadow's edge is the only long straight edge with paper on its bright side, but rows of
+  // words go on past it: the page does not end there. No outline in view beats the frame, so none
+  // is reported and the whole picture is read.
+  EXPECT_FALSE(findPage(shadowedCloseUp()).has_value());
+}
+
 TEST(PageFinderTest, AViewersWindowFrameAboveThePageIsNotPrint) {
   // A screenshot: the page on a viewer's grey backdrop, a darker title bar with light buttons a
   // little above it. The bar's edge is no print beyond the page's top; the thin dark strip under

@@ -182,6 +182,30 @@ TEST(PagePreparerTest, CameraProportionsAreToldApartFromScans) {
   EXPECT_FALSE(looksLikeCameraFrame(600, 800));    // too small to be a photo of a page
 }
 
+TEST(PagePreparerTest, AShadowedCloseUpIsEvenedOutLikeAFlattenedSheet) {
+  // A close-up: the page fills the 12 MP frame, so there is no edge to flatten it by, and its left
+  // half lies in a hand's shadow at 45% of the light. Read as it is, the shadow would be a grey
+  // that a global threshold takes for ink.
+  cv::Mat photo;
+  cv::resize(textPage(), photo, cv::Size(), 2.6, 2.6, cv::INTER_LINEAR);
+  photo = photo(cv::Rect(0, 0, 3000, 4000)).clone();
+  photo.colRange(0, 1500) *= 0.45;
+  cv::GaussianBlur(photo, photo, cv::Size(0, 0), 3);
+  const PreparedPage prepared = preparePage(photo);
+  ASSERT_FALSE(prepared.flattened);
+  // The blank paper of each half: the brighter half of its pixels.
+  const auto paper = [](const cv::Mat& half) {
+    cv::Mat sorted = half.clone().reshape(1, 1);
+    cv::sort(sorted, sorted, cv::SORT_ASCENDING);
+    return static_cast<double>(sorted.at<std::uint8_t>(0, sorted.cols * 3 / 4));
+  };
+  const cv::Mat& g = prepared.gray;
+  const double shaded = paper(g.colRange(g.cols / 10, g.cols * 4 / 10));
+  const double lit = paper(g.colRange(g.cols * 6 / 10, g.cols * 9 / 10));
+  EXPECT_GT(shaded, 200);
+  EXPECT_NEAR(shaded, lit, 20);
+}
+
 namespace {
 
 /// How far from level (degrees) the worst of `page`'s text lines lies once prepared, a text line

@@ -369,6 +369,14 @@ std::optional<FoundPage> findPage(const cv::Mat& image) {
   std::vector<std::vector<cv::Point2f>> candidates = lineOutlines(score8);
   if (paper) candidates.push_back(*paper);
   if (auto c = maskOutline(relative8, frameArea, relativeShare)) candidates.push_back(*c);
+  // And the frame itself, for a page that runs past the picture on every side: its sides count as
+  // sides along the border and its area is the whole frame. An outline that beats it has edges
+  // that are seen; one that only encloses less, or crosses print (a shadow's edge across a
+  // close-up), does not, and the page is read in the whole frame.
+  {
+    const auto right = static_cast<float>(small.cols - 1), bottom = static_cast<float>(small.rows - 1);
+    candidates.push_back({{0, 0}, {right, 0}, {right, bottom}, {0, bottom}});
+  }
   cv::Mat support;
   score8.convertTo(support, CV_32F);
   cv::Mat gray;

@@ -106,11 +106,14 @@ Transform flattenPhoto(const cv::Mat& image, cv::Mat& gray, const PrepareOptions
       cv::resize(gray, gray, cv::Size(), s, s, cv::INTER_AREA);
       reduce = Transform(s, 0, 0, 0, s, 0, 0, 0, 1);
     }
-    // A close-up of part of a page from a phone: no sheet's edge in view, but it may be shaken.
+    // A close-up of part of a page from a phone: no sheet's edge in view, but it may be shaken,
+    // and its light is as uneven as a flattened sheet's (a hand's or the phone's shadow across it).
     if (out.cameraFrame) {
       const cv::Mat taken = gray;
       undoShake(gray, cv::Rect(0, 0, gray.cols, gray.rows), options, out);
-      if (out.shake) out.takenQuality = measureQuality(taken);
+      if (out.shake) out.takenQuality = measureQuality(evenOutLight(taken));
+      gray = evenOutLight(gray);
+      if (options.keepDebugImages) out.debugImages.emplace_back("cleaned", gray);
     }
     return reduce;
   }
