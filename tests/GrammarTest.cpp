@@ -158,6 +158,22 @@ TEST(GrammarTest, ANumberPrintedForms) {
   EXPECT_EQ(values("A-123456789", FieldType::ANumber), V{"A123456789"});
 }
 
+TEST(GrammarTest, ANumbersLeadingZeroBlurredToARoundDigitIsRepaired) {
+  // Nine-digit A-numbers start with 1 or 2; a 6, 8 or 9 there is a blurred 0, and a repair.
+  for (const char* text : {"A# 612-345-678", "A812345678", "Applicant A912 345 678"}) {
+    EXPECT_EQ(values(text, FieldType::ANumber), V{"A012345678"}) << text;
+    for (const Candidate& c : findCandidates(text)) {
+      ASSERT_EQ(c.normalised.repairs.size(), 1u) << text;
+      EXPECT_EQ(c.normalised.repairs[0].substr(1), "->0 at 1") << text;
+    }
+  }
+  // Digits a 0 is not read as stay, as do 1 and 2, and an eight-digit number's leading 9.
+  EXPECT_EQ(values("A312345678", FieldType::ANumber), V{"A312345678"});
+  EXPECT_EQ(values("A212345678", FieldType::ANumber), V{"A212345678"});
+  EXPECT_EQ(values("A91234567", FieldType::ANumber), V{"A091234567"});
+  for (const Candidate& c : findCandidates("A91234567")) EXPECT_TRUE(c.normalised.repairs.empty());
+}
+
 TEST(GrammarTest, ANumberDoesNotSwallowAFollowingYear) {
   EXPECT_EQ(values("A# 123-456-789 2026", FieldType::ANumber), V{"A123456789"});
 }

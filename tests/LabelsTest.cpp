@@ -53,6 +53,15 @@ TEST(LabelsTest, TheSignOrLetterThatMakesALabelMustBeRead) {
   EXPECT_EQ(labelNames({{0, 0, "A Numbor"}}), std::vector<std::string>{"A-Number"});
 }
 
+TEST(LabelsTest, ABlurredHashSignReadAsARoundSignStillMakesTheLabel) {
+  // A "#" blurred shut is read "®" or "@"; "A" alone is no label.
+  EXPECT_EQ(labelNames({{0, 0, "A\u00AE"}}), std::vector<std::string>{"A-Number"});
+  EXPECT_EQ(labelNames({{0, 0, "A@"}}), std::vector<std::string>{"A-Number"});
+  EXPECT_EQ(normaliseLabelWord("USCIS\u00AE"), "uscis#");
+  EXPECT_TRUE(labelNames({{0, 0, "A"}}).empty());
+  EXPECT_TRUE(labelNames({{0, 0, "A\u00A9"}}).empty());  // a copyright sign is no blurred "#"
+}
+
 TEST(LabelsTest, LongestLabelWins) {
   EXPECT_EQ(labelNames({{0, 0, "USCIS Online Account Number"}}),
             std::vector<std::string>{"USCIS Online Account Number"});

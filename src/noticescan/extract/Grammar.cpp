@@ -204,6 +204,14 @@ std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare) {
   out.value.append(9 - count, '0');
   // A bare number has no "A" to vouch for it, so it may need at most one repair.
   if (!appendDigits(digits, count, bare ? count - 1 : count - 2, out)) return std::nullopt;
+  // A-numbers are issued in sequence and have not reached 300 million: one printed with nine
+  // digits starts with 1 or 2, an eight-digit one is padded with a 0. A 6, 8 or 9 in that place is
+  // a 0 that blur closed up or filled in, the commonest digit misreading on blurred photos; a 3, 4,
+  // 5 or 7 has no such likely source and is left as read.
+  if (count == 9 && std::string_view("689").find(out.value[1]) != std::string_view::npos) {
+    out.repairs.push_back(repairNote(out.value[1], '0', 1));
+    out.value[1] = '0';
+  }
   return out;
 }
 

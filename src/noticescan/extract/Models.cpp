@@ -11,14 +11,26 @@
 namespace noticescan::extract {
 
 std::string normaliseLabelWord(std::string_view word) {
+  // A blurred "#" is a closed round blot, which OCR reads as "@" or "®" ("A®" for "A#"). Neither
+  // belongs in a label, so each stands for the sign it lost.
+  std::string signs;
+  signs.reserve(word.size());
+  for (std::size_t i = 0; i < word.size(); ++i) {
+    if (word.substr(i, 2) == "\xC2\xAE") {
+      signs += '#';
+      ++i;
+    } else {
+      signs += word[i] == '@' ? '#' : word[i];
+    }
+  }
   auto keep = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '#' || c == '/'; };
-  std::size_t begin = 0, end = word.size();
-  while (begin < end && !keep(word[begin])) ++begin;
-  while (end > begin && !keep(word[end - 1])) --end;
+  std::size_t begin = 0, end = signs.size();
+  while (begin < end && !keep(signs[begin])) ++begin;
+  while (end > begin && !keep(signs[end - 1])) --end;
   std::string out;
   out.reserve(end - begin);
   for (std::size_t i = begin; i < end; ++i) {
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(word[i])));
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(signs[i])));
   }
   return out;
 }
