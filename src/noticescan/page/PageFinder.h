@@ -21,7 +21,8 @@ struct FoundPage {
 };
 
 /// The paper's outline in a photo (BGR or gray), or nullopt when no page stands out from its
-/// background or the page fills the frame.
+/// background, the page fills the frame, or no outline in view scores better than the frame itself
+/// (a close-up whose sheet runs past the picture, perhaps with a shadow's edge across it).
 std::optional<FoundPage> findPage(const cv::Mat& image);
 
 /// Size of the flat page for a found outline, in pixels: the outline's edge lengths, scaled so the
