@@ -167,6 +167,11 @@ TEST(GrammarTest, ANumbersLeadingZeroBlurredToARoundDigitIsRepaired) {
       EXPECT_EQ(c.normalised.repairs[0].substr(1), "->0 at 1") << text;
     }
   }
+  // A letter read for the round digit is still one misread character, and one repair.
+  for (const Candidate& c : findCandidates("A# G12-345-678")) {
+    EXPECT_EQ(c.normalised.value, "A012345678");
+    EXPECT_EQ(c.normalised.repairs, std::vector<std::string>{"G->0 at 1"});
+  }
   // Digits a 0 is not read as stay, as do 1 and 2, and an eight-digit number's leading 9.
   EXPECT_EQ(values("A312345678", FieldType::ANumber), V{"A312345678"});
   EXPECT_EQ(values("A212345678", FieldType::ANumber), V{"A212345678"});

@@ -209,7 +209,14 @@ std::optional<Normalised> normaliseANumber(std::string_view digits, bool bare) {
   // a 0 that blur closed up or filled in, the commonest digit misreading on blurred photos; a 3, 4,
   // 5 or 7 has no such likely source and is left as read.
   if (count == 9 && std::string_view("689").find(out.value[1]) != std::string_view::npos) {
-    out.repairs.push_back(repairNote(out.value[1], '0', 1));
+    // One misread character is one repair: a "G" already taken for a 6 becomes "G->0", not two.
+    const auto earlier = std::find_if(out.repairs.begin(), out.repairs.end(),
+                                      [](const std::string& r) { return r.ends_with(" at 1"); });
+    if (earlier != out.repairs.end()) {
+      *earlier = repairNote(earlier->front(), '0', 1);
+    } else {
+      out.repairs.push_back(repairNote(out.value[1], '0', 1));
+    }
     out.value[1] = '0';
   }
   return out;
