@@ -485,3 +485,86 @@ TEST(RereadTest, ASpanReadAgainOnTheSamePageReusesItsCropsReadings) {
   reread::rereadUncertain(moved, page, engine, extract::defaultModels(), nullptr, reread::Effort::Normal, &earlier);
   EXPECT_GT(engine.shown.size(), bandReads);
 }
+
+namespace {
+
+/// A white strip with `text` printed one character centred at each of `centres` (baseline 60),
+/// blurred as a defocused photo blurs it.
+cv::Mat printedAt(const std::string& text, const std::vector<int>& centres, double blur) {
+  cv::Mat strip(90, centres.back() + 40, CV_8UC1, cv::Scalar(255));
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    int baseline = 0;
+    const cv::Size size = cv::getTextSize(std::string(1, text[i]), cv::FONT_HERSHEY_SIMPLEX, 1.2, 3, &baseline);
+    cv::putText(strip, std::string(1, text[i]), cv::Point(centres[i] - size.width / 2, 60), cv::FONT_HERSHEY_SIMPLEX,
+                1.2, cv::Scalar(0), 3);
+  }
+  cv::GaussianBlur(strip, strip, cv::Size(), blur);
+  return strip;
+}
+
+/// `text` printed one character every `pitch` pixels.
+cv::Mat printedAtPitch(const std::string& text, int pitch, double blur) {
+  std::vector<int> centres;
+  for (std::size_t i = 0; i < text.size(); ++i) centres.push_back(30 + pitch * static_cast<int>(i));
+  return printedAt(text, centres, blur);
+}
+
+}  // namespace
+
+TEST(RereadTest, GlyphBoxesCutBlurJoinedDigitsApartAndLeaveOutHyphens) {
+  // Digits printed close and blurred run into each other: the ink of "80" and of "48" touches.
+  const std::vector<int> centres = {30, 52, 90, 124, 158, 192, 214};
+  const cv::Mat strip = printedAt("80-8048", centres, 2.0);
+  const std::vector<cv::Rect> glyphs = reread::glyphBoxes(strip, cv::Rect(0, 0, strip.cols, strip.rows));
+  ASSERT_EQ(glyphs.size(), 6u);
+  const std::vector<int> digitCentres = {30, 52, 124, 158, 192, 214};
+  for (std::size_t i = 0; i < glyphs.size(); ++i) {
+    EXPECT_NEAR(glyphs[i].x + glyphs[i].width / 2.0, digitCentres[i], 5) << "glyph " << i;
+  }
+}
+
+TEST(RereadTest, DigitsPrintedAlikeAreReadAlike) {
+  // "800" on a blurred photo: the page read and most views said 0 for the first zero, but the
+  // second zero came out 6 more often than 0. Both are the same glyph, so the votes of both
+  // positions decide, and 0 wins for both. On its own the last position would stay 6.
+  const cv::Mat strip = printedAtPitch("800", 34, 1.5);
+  const auto cells = reread::glyphBoxes(strip, cv::Rect(0, 0, strip.cols, strip.rows));
+  ASSERT_EQ(cells.size(), 3u);
+  const reread::DigitVotes votes = {{{'8', 2.0}}, {{'0', 1.6}, {'6', 0.4}}, {{'6', 1.0}, {'0', 0.6}}};
+  EXPECT_EQ(reread::harmoniseAlikeDigits(strip, cells, "806", votes), "800");
+}
+
+TEST(RereadTest, DigitsPrintedDifferentlyKeepTheirReadings) {
+  // A 0 beside a 6 that some views took for a 0: the glyphs differ, so the 0's votes do not count
+  // for the 6, and the vote of the 6's own position stands.
+  const cv::Mat strip = printedAtPitch("806", 34, 1.5);
+  const auto cells = reread::glyphBoxes(strip, cv::Rect(0, 0, strip.cols, strip.rows));
+  ASSERT_EQ(cells.size(), 3u);
+  const reread::DigitVotes votes = {{{'8', 2.0}}, {{'0', 2.0}}, {{'6', 1.0}, {'0', 0.9}}};
+  EXPECT_EQ(reread::harmoniseAlikeDigits(strip, cells, "806", votes), "806");
+  // Cells that do not stand one for one for the digits change nothing.
+  EXPECT_EQ(reread::harmoniseAlikeDigits(strip, {cells[0], cells[1]}, "806", votes), "806");
+}
+
+TEST(RereadTest, AZeroTheVoteMisreadIsReadLikeTheZerosPrintedBesideIt) {
+  // A blurred receipt whose second zero most readings give as 6, while they read its other zeros,
+  // printed alike, as 0: the value put back has all its zeros.
+  cv::Mat page = kPage.clone();
+  const std::string printed = "IOE0900305678";
+  std::vector<int> centres;
+  for (std::size_t i = 0; i < printed.size(); ++i) centres.push_back(117 + 34 * static_cast<int>(i));
+  const cv::Mat strip = printedAt(printed, centres, 1.5);
+  strip(cv::Rect(0, 0, strip.cols, 70)).copyTo(page(cv::Rect(0, 120, strip.cols, 70)));
+  std::vector<Word> first = layOut({{100, 100, "Receipt Number"}});
+  first.push_back({"IOE0960305678", {100, 142, 442, 40}, 0.5});
+  const std::deque<std::string> script = {"IOE0900305678", "IOE0960305678", "IOE0960305678", "IOE0900305678",
+                                          "IOE0960305678", "IOE0900305678", "IOE0960305678", "IOE0900305678",
+                                          "IOE0960305678", "IOE0900305678", "IOE0960305678", "IOE0960305678"};
+  ScriptedEngine engine(script, 0.6);
+  const auto words =
+      reread::rereadUncertain(first, page, engine, extract::defaultModels(), nullptr, reread::Effort::Blurred);
+  const auto fields = extract::extractPage(words, 1, TextSource::Ocr).fields;
+  const Field* receipt = find(fields, FieldType::ReceiptNumber);
+  ASSERT_NE(receipt, nullptr);
+  EXPECT_EQ(receipt->value, printed);
+}

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <map>
+#include <numeric>
 #include <optional>
 #include <regex>
 #include <string>
@@ -159,6 +160,66 @@ std::optional<extract::Candidate> bestCandidate(std::string_view text, const ext
   }
   return best;
 }
+
+/// Digits blur turns into one another (a dotted 0 into 6, 8 or 9; a 5 into 6 or 3): the ones whose
+/// glyphs are compared.
+bool blurConfusable(char c) { return c == '0' || c == '3' || c == '5' || c == '6' || c == '8' || c == '9'; }
+
+/// Two glyphs whose grey images correlate at least this well are the same digit printed twice.
+constexpr double kAlikeGlyphs = 0.97;
+/// glyphBoxes: a run of inked columns is a glyph when its ink is at least this share of the
+/// tallest run's height (a hyphen, a full stop and a colon's dots are not).
+constexpr double kGlyphHeightShare = 0.6;
+/// glyphBoxes: a run at most this share of the tallest run's height wide can be a single glyph;
+/// a digit is usually about this share of its height wide.
+constexpr double kOneGlyphWidthShare = 0.9;
+constexpr double kDigitWidthShare = 0.6;
+
+/// The correlation of two glyphs' grey images (each its columns of `gray` over the rows of
+/// `rows`), centred on each other, best over shifts of a pixel either way.
+double glyphCorrelation(const cv::Mat& gray, const cv::Rect& a, const cv::Rect& b, const cv::Range& rows) {
+  const int width = std::max(a.width, b.width) + 4;
+  auto patch = [&](const cv::Rect& g) {
+    cv::Mat out(rows.size() + 4, width, CV_32F, cv::Scalar(255));
+    const int x0 = (width - g.width) / 2;
+    gray(cv::Range(rows.start, rows.end), cv::Range(g.x, g.x + g.width))
+        .convertTo(out(cv::Rect(x0, 2, g.width, rows.size())), CV_32F);
+    return out;
+  };
+  const cv::Mat pa = patch(a), pb = patch(b);
+  double best = -1;
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      const cv::Rect inner(2, 2, width - 4, rows.size());
+      cv::Mat result;
+      cv::matchTemplate(pa(inner + cv::Point(dx, dy)), pb(inner), result, cv::TM_CCOEFF_NORMED);
+      best = std::max(best, static_cast<double>(result.at<float>(0, 0)));
+    }
+  }
+  return best;
+}
+
+/// The indices in `raw` of the characters a value's digits were read from: its letters and digits
+/// less an A-number's "A" and a receipt's three-letter prefix.
+std::vector<std::size_t> printedDigitIndices(FieldType type, const std::string& raw) {
+  std::vector<std::size_t> out;
+  std::size_t skip = type == FieldType::ReceiptNumber ? 3 : 0;
+  bool first = true;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (!std::isalnum(static_cast<unsigned char>(raw[i]))) continue;
+    if (first && type == FieldType::ANumber && (raw[i] == 'A' || raw[i] == 'a')) skip = 1;
+    first = false;
+    if (skip > 0) {
+      --skip;
+      continue;
+    }
+    out.push_back(i);
+  }
+  return out;
+}
+
+/// Whether `c` prints as a glyph as tall as letters and digits (glyphBoxes keeps it).
+bool tallCharacter(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '#'; }
 
 /// One way of showing a crop to the line recogniser: scaled so its text is `textHeight` tall
 /// (Tesseract's line recogniser reads capitals and digits of 25-40 px best), moved down by `shift`
@@ -336,6 +397,56 @@ void substitute(std::vector<Word>& words, const Span& span, const std::string& r
   }
 }
 
+/// A vote cast for a value of a span, with its weight.
+using Cast = std::vector<std::pair<std::pair<FieldType, std::string>, double>>;
+
+/// `raw`, the winning reading of `span` (of the value `key`), with the digits printed alike read
+/// alike (harmoniseAlikeDigits), from the glyphs in `crop` and the votes `cast` for values of the
+/// same type and length. Left as it is when the crop's glyphs do not match the span's text one
+/// for one.
+std::string harmoniseRaw(const cv::Mat& gray, const cv::Rect& crop, const Span& span,
+                         const std::pair<FieldType, std::string>& key, const std::string& raw, const Cast& cast) {
+  const auto& [type, value] = key;
+  if (span.words.empty() || value.find('*') != std::string::npos) return raw;
+  const std::size_t prefix = type == FieldType::ANumber ? 1 : type == FieldType::ReceiptNumber ? 3 : 0;
+  if (value.size() <= prefix) return raw;
+  const std::vector<std::size_t> at = printedDigitIndices(type, raw);
+  const std::size_t n = at.size(), valueDigits = value.size() - prefix;
+  if (n < 2 || n > valueDigits) return raw;
+  // The glyphs in the span's rows (a little more: blur spreads ink) stand for its text's letters,
+  // digits and signs, one for one.
+  const std::string text = span.before + raw + span.after;
+  const int grow = static_cast<int>(std::lround(0.1 * span.box.height));
+  const cv::Rect band(crop.x, static_cast<int>(span.box.y) - grow, crop.width,
+                      static_cast<int>(std::ceil(span.box.height)) + 2 * grow);
+  const std::vector<cv::Rect> glyphs = glyphBoxes(gray, band);
+  std::vector<std::size_t> glyphOf(text.size(), 0);
+  std::size_t tall = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (tallCharacter(text[i])) glyphOf[i] = tall++;
+  }
+  if (glyphs.size() != tall) return raw;
+  std::string digits;
+  std::vector<cv::Rect> cells;
+  DigitVotes votes(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t v = prefix + valueDigits - n + k;  // the value's character read from raw[at[k]]
+    digits += value[v];
+    cells.push_back(glyphs[glyphOf[span.before.size() + at[k]]]);
+    for (const auto& [other, weight] : cast) {
+      if (other.first == type && other.second.size() == value.size()) votes[k][other.second[v]] += weight;
+    }
+  }
+  const std::string harmonised = harmoniseAlikeDigits(gray, cells, digits, votes);
+  // Only the digits the glyphs changed are written over: the rest keep the reading's characters
+  // (an "S" the grammar repairs to 5 stays an S, and its repair is reported).
+  std::string out = raw;
+  for (std::size_t k = 0; k < n; ++k) {
+    if (harmonised[k] != digits[k]) out[at[k]] = harmonised[k];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Span> findUncertainSpans(const std::vector<Word>& words, const extract::Models& models) {
@@ -508,6 +619,120 @@ std::vector<Word> LineReadings::read(ocr::OcrEngine& engine, const cv::Mat& imag
   return words;
 }
 
+std::vector<cv::Rect> glyphBoxes(const cv::Mat& gray, const cv::Rect& band) {
+  std::vector<cv::Rect> out;
+  const cv::Rect inside = band & cv::Rect(0, 0, gray.cols, gray.rows);
+  if (inside.width < 2 || inside.height < 2) return out;
+  cv::Mat ink;
+  cv::threshold(gray(inside), ink, 0, 255, cv::THRESH_BINARY_INV | cv::THRESH_OTSU);
+  std::vector<int> column(static_cast<std::size_t>(ink.cols));
+  for (int x = 0; x < ink.cols; ++x) column[static_cast<std::size_t>(x)] = cv::countNonZero(ink.col(x));
+  std::vector<cv::Range> runs;
+  for (int x = 0; x < ink.cols;) {
+    if (column[static_cast<std::size_t>(x)] == 0) {
+      ++x;
+      continue;
+    }
+    const int start = x;
+    while (x < ink.cols && column[static_cast<std::size_t>(x)] > 0) ++x;
+    runs.emplace_back(start, x);
+  }
+  auto box = [&](const cv::Range& r) {
+    return cv::boundingRect(ink(cv::Range::all(), r)) + cv::Point(r.start + inside.x, inside.y);
+  };
+  int tallest = 0;
+  for (const cv::Range& r : runs) tallest = std::max(tallest, box(r).height);
+  std::vector<cv::Range> tallRuns;
+  std::vector<int> widths;  // of runs narrow enough to be one glyph: no letter or digit is wider than tall
+  for (const cv::Range& r : runs) {
+    if (box(r).height < kGlyphHeightShare * tallest) continue;
+    tallRuns.push_back(r);
+    if (r.size() <= kOneGlyphWidthShare * tallest) widths.push_back(r.size());
+  }
+  if (tallRuns.empty()) return out;
+  // Blur joins neighbouring glyphs into one run. A run as wide as k glyphs (the median width of
+  // the runs narrow enough to be one, else a digit's usual share of its height) is cut into k, each
+  // cut at the column with the least ink near where an even split puts it. Rounding is kept low so
+  // that a wide letter (M, W) stays whole.
+  double glyph = kDigitWidthShare * tallest;
+  if (!widths.empty()) {
+    std::nth_element(widths.begin(), widths.begin() + static_cast<std::ptrdiff_t>(widths.size() / 2), widths.end());
+    glyph = widths[widths.size() / 2];
+  }
+  for (const cv::Range& r : tallRuns) {
+    const int k = std::max(1, static_cast<int>(r.size() / glyph + 0.3));
+    int from = r.start;
+    for (int part = 1; part < k; ++part) {
+      const int even = r.start + static_cast<int>(std::lround(part * r.size() / static_cast<double>(k)));
+      const int reach = std::max(1, static_cast<int>(0.25 * r.size() / k));
+      int cut = even;
+      for (int x = std::max(from + 1, even - reach); x <= std::min(r.end - 2, even + reach); ++x) {
+        if (column[static_cast<std::size_t>(x)] < column[static_cast<std::size_t>(cut)]) cut = x;
+      }
+      out.push_back(box(cv::Range(from, cut)));
+      from = cut;
+    }
+    out.push_back(box(cv::Range(from, r.end)));
+  }
+  return out;
+}
+
+std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect>& cells, const std::string& digits,
+                                 const DigitVotes& votes) {
+  const std::size_t n = digits.size();
+  if (n < 2 || cells.size() != n || votes.size() != n) return digits;
+  // Touching glyphs make one run: a run much wider than the others is not one digit.
+  std::vector<int> widths;
+  for (const cv::Rect& c : cells) widths.push_back(c.width);
+  std::nth_element(widths.begin(), widths.begin() + static_cast<std::ptrdiff_t>(n / 2), widths.end());
+  const int median = widths[n / 2];
+  for (const cv::Rect& c : cells) {
+    if (c.width > 1.6 * median) return digits;
+  }
+  int top = cells.front().y, bottom = cells.front().br().y;
+  for (const cv::Rect& c : cells) {
+    top = std::min(top, c.y);
+    bottom = std::max(bottom, c.br().y);
+  }
+  const cv::Range rows(std::max(0, top - 1), std::min(gray.rows, bottom + 1));
+  // Glyphs alike are joined into groups (union-find).
+  std::vector<std::size_t> group(n);
+  std::iota(group.begin(), group.end(), 0);
+  auto root = [&](std::size_t i) {
+    while (group[i] != i) i = group[i] = group[group[i]];
+    return i;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (!blurConfusable(digits[i]) || !blurConfusable(digits[j])) continue;
+      const double r = glyphCorrelation(gray, cells[i], cells[j], rows);
+      if (r >= kAlikeGlyphs) group[root(i)] = root(j);
+    }
+  }
+  // A group whose glyphs were all read as one digit agrees with itself; the votes of every
+  // position of a group that does not decide what all of them are.
+  std::map<std::size_t, std::map<char, double>> pooled;
+  std::map<std::size_t, std::string> readAs;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!blurConfusable(digits[i])) continue;
+    readAs[root(i)] += digits[i];
+    for (const auto& [digit, weight] : votes[i]) {
+      if (blurConfusable(digit)) pooled[root(i)][digit] += weight;
+    }
+  }
+  std::string out = digits;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!blurConfusable(digits[i])) continue;
+    const std::string& members = readAs[root(i)];
+    if (members.find_first_not_of(members.front()) == std::string::npos) continue;
+    const auto& tally = pooled[root(i)];
+    const auto best = std::max_element(tally.begin(), tally.end(),
+                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (best != tally.end()) out[i] = best->first;
+  }
+  return out;
+}
+
 std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat& gray, ocr::OcrEngine& engine,
                                   const extract::Models& models, Stats* stats, Effort effort, LineReadings* earlier) {
   std::vector<Word> words = input;
@@ -530,6 +755,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       firstConfidence = std::min(firstConfidence, w.confidence);
     }
     Ballots ballots;
+    Cast cast;
     double total = 0;
     auto vote = [&](const std::optional<extract::Candidate>& c, double confidence,
                     const std::optional<Rect>& at) -> std::optional<std::pair<FieldType, std::string>> {
@@ -540,6 +766,7 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       const double weight = labelFactor * confidence *
                             std::pow(extract::kRepairFactor, static_cast<double>(c->normalised.repairs.size()));
       const auto key = std::make_pair(c->type, c->normalised.value);
+      cast.emplace_back(key, weight);
       Ballot& b = ballots[key];
       b.weight += weight;
       b.count += 1;
@@ -642,7 +869,8 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     } else if (stats) {
       ++stats->changed;
     }
-    substitute(words, span, b.raw, b.rawBox, confidence, removed, added);
+    const std::string raw = harmoniseRaw(gray, crop, span, winner->first, b.raw, cast);
+    substitute(words, span, raw, b.rawBox, confidence, removed, added);
   }
   std::vector<Word> out;
   for (std::size_t i = 0; i < words.size(); ++i) {

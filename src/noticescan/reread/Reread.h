@@ -3,9 +3,11 @@
 // value that needed repairs, was read with low confidence, or sits under an identifier label but
 // does not parse) is cropped from the page, enlarged, read again as a single line restricted to
 // the characters identifiers use, in a few renderings; the readings vote. A reading that wins the
-// vote replaces the words of the span, marked `reread`; extraction then runs on the new words.
+// vote replaces the words of the span, marked `reread`, with digits printed alike made alike
+// (harmoniseAlikeDigits); extraction then runs on the new words.
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -83,6 +85,26 @@ class LineReadings {
   };
   std::unordered_multimap<std::size_t, Reading> readings_;
 };
+
+/// How sure the readings are of each printed digit of a value: for each, the summed vote weight
+/// of every digit that readings of the same value put there.
+using DigitVotes = std::vector<std::map<char, double>>;
+
+/// Where the glyphs of a line of print lie in `gray`'s `band`: runs of columns holding ink (darker
+/// than the band's Otsu threshold), leaving out runs much shorter than the tallest (hyphens, dots).
+/// Blur joins neighbours into one run; a run as wide as several glyphs is cut into that many.
+/// Left to right, in `gray`'s pixels.
+std::vector<cv::Rect> glyphBoxes(const cv::Mat& gray, const cv::Rect& band);
+
+/// `digits` (a value's printed digits, left to right; `cells[i]` is where digit i is printed in
+/// `gray`) with digits printed alike read alike. The same digit printed twice is the same glyph,
+/// but Tesseract's reading of a blurred glyph turns on small things, so one dotted zero may come
+/// out 0 and the next 6. Glyphs of digits blur confuses (0, 3, 5, 6, 8, 9) that match closely are
+/// taken as one digit, and the votes of all their positions decide which. Unchanged when the
+/// cells do not stand one for one for the digits (a cell much wider than the others holds
+/// touching glyphs).
+std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect>& cells, const std::string& digits,
+                                 const DigitVotes& votes);
 
 /// `words` as read from `gray`, with every uncertain span read again by `engine` and replaced
 /// where the readings agree. Word boxes are in `gray`'s pixels. With `earlier`, line readings of
