@@ -265,6 +265,25 @@ TEST(ExtractorTest, ANumberReadTwiceWithOneDigitSlipIsOneNumber) {
   EXPECT_EQ(fields[0].value, "A284494597");
 }
 
+TEST(ExtractorTest, AReceiptReadTwiceWithADigitGainedAndOneLostIsOneNumber) {
+  // A shaken photo: the body's reading is right; the header's took a speck for a digit after the
+  // year and lost the last 1, which shifts every digit between. The less trusted reading goes.
+  const std::vector<Field> fields = combinedPage(
+      {{0, 0, "Receipt Number"}, {0, 30, "NBC2259073915", 0.6}, {0, 200, "Receipt Number: NBC2590739151", 0.9}});
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_EQ(fields[0].value, "NBC2590739151");
+  EXPECT_TRUE(hasEvidence(fields[0], "outvoted_misread_twin"));
+  // Consecutive receipts of one family's filings differ in their last digit (or last two, when
+  // the count carries): two numbers, both kept.
+  for (const auto& [first, second] : {std::pair{"NBC2590739177", "NBC2590739178"},
+                                      std::pair{"NBC2590739179", "NBC2590739180"}}) {
+    const std::vector<Field> two = combinedPage({{0, 0, "Receipt Number"},
+                                                 {0, 30, first, 0.6},
+                                                 {0, 200, std::string("Receipt Number: ") + second, 0.9}});
+    EXPECT_EQ(two.size(), 2u) << first << " " << second;
+  }
+}
+
 TEST(ExtractorTest, AReceiptReadAgainWithOneLetterOfItsPrefixMisreadIsOneNumber) {
   // A fax: the header's receipt number read right, the letter's copy with "E" read "H".
   const std::vector<Field> fields = combinedPage(

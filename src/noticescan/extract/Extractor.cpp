@@ -188,9 +188,26 @@ struct Accepted {
   std::size_t begin = 0, end = 0;
 };
 
+/// Whether two values of one length are one printed number read with a digit gained in one place
+/// and lost in another, which shifts the digits between (NBC2512345678 read "NBC2Z51234567", the Z
+/// taken for a 2 and the last 8 lost): a digit taken out of each at two different places leaves the
+/// same characters. Called only for values that differ in more than one place, so numbers that
+/// really differ by one (...5677 and ...5678) are never shifted twins.
+bool shiftedTwins(const std::string& a, const std::string& b) {
+  const auto without = [](const std::string& s, std::size_t i) { return s.substr(0, i) + s.substr(i + 1); };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(a[i]))) continue;
+    for (std::size_t j = 0; j < b.size(); ++j) {
+      if (j != i && std::isdigit(static_cast<unsigned char>(b[j])) && without(a, i) == without(b, j)) return true;
+    }
+  }
+  return false;
+}
+
 /// Whether two values of one type differ in exactly one digit that is not the last character:
 /// the mark of one printed number read twice with a slip (A284494597 / A264494597). Numbers that
-/// really differ by one (consecutive receipts of a family's filings) differ at the end.
+/// really differ by one (consecutive receipts of a family's filings) differ at the end. Shifted
+/// twins (shiftedTwins) are one number read twice too.
 bool misreadTwins(const std::string& a, const std::string& b) {
   if (a.size() != b.size() || a == b) return false;
   std::size_t differing = 0, at = 0;
@@ -200,8 +217,11 @@ bool misreadTwins(const std::string& a, const std::string& b) {
       at = i;
     }
   }
-  return differing == 1 && at + 1 < a.size() && std::isdigit(static_cast<unsigned char>(a[at])) &&
-         std::isdigit(static_cast<unsigned char>(b[at]));
+  if (differing == 1) {
+    return at + 1 < a.size() && std::isdigit(static_cast<unsigned char>(a[at])) &&
+           std::isdigit(static_cast<unsigned char>(b[at]));
+  }
+  return shiftedTwins(a, b);
 }
 
 void addEvidence(Field& f, std::string_view word) {
