@@ -7,14 +7,12 @@
 #include <string_view>
 #include <utility>
 
+#include "noticescan/util/Median.h"
+
 namespace noticescan::extract {
 namespace {
 
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2), values.end());
-  return values[values.size() / 2];
-}
+using util::median;
 
 double verticalOverlap(const Rect& a, const Rect& b) {
   return std::max(0.0, std::min(a.bottom(), b.bottom()) - std::max(a.y, b.y));

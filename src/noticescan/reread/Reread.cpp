@@ -17,6 +17,7 @@
 #include "noticescan/extract/Labels.h"
 #include "noticescan/extract/Layout.h"
 #include "noticescan/page/Quality.h"
+#include "noticescan/util/Median.h"
 
 namespace noticescan::reread {
 namespace {
@@ -640,25 +641,22 @@ std::vector<cv::Rect> glyphBoxes(const cv::Mat& gray, const cv::Rect& band) {
   auto box = [&](const cv::Range& r) {
     return cv::boundingRect(ink(cv::Range::all(), r)) + cv::Point(r.start + inside.x, inside.y);
   };
-  int tallest = 0;
-  for (const cv::Range& r : runs) tallest = std::max(tallest, box(r).height);
+  std::vector<int> heights;
+  for (const cv::Range& r : runs) heights.push_back(box(r).height);
+  const int tallest = heights.empty() ? 0 : *std::max_element(heights.begin(), heights.end());
   std::vector<cv::Range> tallRuns;
   std::vector<int> widths;  // of runs narrow enough to be one glyph: no letter or digit is wider than tall
-  for (const cv::Range& r : runs) {
-    if (box(r).height < kGlyphHeightShare * tallest) continue;
-    tallRuns.push_back(r);
-    if (r.size() <= kOneGlyphWidthShare * tallest) widths.push_back(r.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (heights[i] < kGlyphHeightShare * tallest) continue;
+    tallRuns.push_back(runs[i]);
+    if (runs[i].size() <= kOneGlyphWidthShare * tallest) widths.push_back(runs[i].size());
   }
   if (tallRuns.empty()) return out;
   // Blur joins neighbouring glyphs into one run. A run as wide as k glyphs (the median width of
   // the runs narrow enough to be one, else a digit's usual share of its height) is cut into k, each
   // cut at the column with the least ink near where an even split puts it. Rounding is kept low so
   // that a wide letter (M, W) stays whole.
-  double glyph = kDigitWidthShare * tallest;
-  if (!widths.empty()) {
-    std::nth_element(widths.begin(), widths.begin() + static_cast<std::ptrdiff_t>(widths.size() / 2), widths.end());
-    glyph = widths[widths.size() / 2];
-  }
+  const double glyph = widths.empty() ? kDigitWidthShare * tallest : util::median(widths);
   for (const cv::Range& r : tallRuns) {
     const int k = std::max(1, static_cast<int>(r.size() / glyph + 0.3));
     int from = r.start;
@@ -684,8 +682,7 @@ std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect
   // Touching glyphs make one run: a run much wider than the others is not one digit.
   std::vector<int> widths;
   for (const cv::Rect& c : cells) widths.push_back(c.width);
-  std::nth_element(widths.begin(), widths.begin() + static_cast<std::ptrdiff_t>(n / 2), widths.end());
-  const int median = widths[n / 2];
+  const int median = util::median(widths);
   for (const cv::Rect& c : cells) {
     if (c.width > 1.6 * median) return digits;
   }
