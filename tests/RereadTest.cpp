@@ -488,6 +488,66 @@ TEST(RereadTest, ASpanReadAgainOnTheSamePageReusesItsCropsReadings) {
 
 namespace {
 
+/// The receipt number found in `words` once `engine` has read its uncertain spans again on `page`,
+/// with the page's earlier readings; "none" when there is none.
+std::string receiptReadAgain(const std::vector<Word>& words, const cv::Mat& page, ocr::OcrEngine& engine,
+                             reread::LineReadings& earlier) {
+  const std::vector<Word> after = reread::rereadUncertain(words, page, engine, extract::defaultModels(), nullptr,
+                                                          reread::Effort::Normal, &earlier);
+  const auto fields = extract::extractPage(after, 1, TextSource::Ocr).fields;
+  const Field* receipt = find(fields, FieldType::ReceiptNumber);
+  return receipt ? receipt->value : std::string("none");
+}
+
+}  // namespace
+
+TEST(RereadTest, AValueReadAgainInAnotherCropKeepsItsEarlierReadingsVotes) {
+  // The header band's read of a blurred receipt, re-read: every reading says ...678. The band did
+  // not settle the page, which is read whole again; its read puts the value a few pixels lower
+  // and reads it ...673, and so do two of the three readings of the new crop. Alone, the new
+  // crop's readings would put ...673 on the page; with the band's readings of the same print,
+  // ...678 stands.
+  const cv::Mat page = pageWithValue();
+  ScriptedEngine engine({"IOE0912345678", "IOE0912345678", "IOE0912345673", "IOE0912345678", "IOE0912345673"});
+  reread::LineReadings earlier;
+  EXPECT_EQ(receiptReadAgain(receiptBox("IOE0912345678", 0.3), page, engine, earlier), "IOE0912345678");
+  ASSERT_EQ(engine.shown.size(), 2u);
+  std::vector<Word> whole = receiptBox("IOE0912345673", 0.3);
+  for (Word& w : whole) w.box.y += 3;
+  EXPECT_EQ(receiptReadAgain(whole, page, engine, earlier), "IOE0912345678");
+  EXPECT_EQ(engine.shown.size(), 5u);
+
+  // A span elsewhere on the page (a value on the next line) recalls nothing.
+  ScriptedEngine alone({"IOE0912345670", "IOE0912345678", "IOE0912345670"});
+  std::vector<Word> below = receiptBox("IOE0912345670", 0.3);
+  for (Word& w : below) w.box.y += 60;
+  EXPECT_EQ(receiptReadAgain(below, page, alone, earlier), "IOE0912345670");
+}
+
+TEST(RereadTest, AnEarlierPageReadVotesOnlyWhereTheLaterOneFoundNothing) {
+  // The header band's read gave ...678 at 0.84; its crop's readings split. Each value's vote holds
+  // one page read: the later one's words when it has them, else (an empty slot: the whole page's
+  // read found nothing under the label) the band's.
+  const cv::Mat page = pageWithValue();
+  const auto readAgain = [&](const std::vector<Word>& later, std::deque<std::string> script) {
+    ScriptedEngine engine({"IOE0912345673", "IOE0912345678", "IOE0912345673"}, 0.3);
+    reread::LineReadings earlier;
+    EXPECT_EQ(receiptReadAgain(receiptBox("IOE0912345678", 0.84), page, engine, earlier), "IOE0912345678");
+    ScriptedEngine again(std::move(script), 0.3);
+    return receiptReadAgain(later, page, again, earlier);
+  };
+  // The whole page's read found no value under the label: the band's read votes, and ...678 wins.
+  const std::vector<Word> slot = layOut({{100, 100, "Receipt Number"}, {100, 200, "Received Date"}});
+  EXPECT_EQ(readAgain(slot, {"IOE0912345673", "IOE0912345673", "IOE0912345678"}), "IOE0912345678");
+  // The whole page's read has its own words (...673): the band's read has no say, and the crops'
+  // readings, three to three, go with the page read that has.
+  std::vector<Word> words = receiptBox("IOE0912345673", 0.3);
+  for (Word& w : words) w.box.y += 3;
+  EXPECT_EQ(readAgain(words, {"IOE0912345678", "IOE0912345673", "IOE0912345678"}), "IOE0912345673");
+}
+
+namespace {
+
 /// A white strip with `text` printed one character centred at each of `centres` (baseline 60),
 /// blurred as a defocused photo blurs it.
 cv::Mat printedAt(const std::string& text, const std::vector<int>& centres, double blur) {
@@ -567,4 +627,53 @@ TEST(RereadTest, AZeroTheVoteMisreadIsReadLikeTheZerosPrintedBesideIt) {
   const Field* receipt = find(fields, FieldType::ReceiptNumber);
   ASSERT_NE(receipt, nullptr);
   EXPECT_EQ(receipt->value, printed);
+}
+
+namespace {
+
+/// `strip` with grain added (sensor noise, JPEG): the same digit printed twice no longer makes
+/// identical pixels, as on a shaken photo.
+cv::Mat grainy(const cv::Mat& strip, double sigma) {
+  cv::Mat noise(strip.size(), CV_32F);
+  cv::RNG rng(20261207);
+  rng.fill(noise, cv::RNG::NORMAL, 0, sigma);
+  cv::Mat out;
+  strip.convertTo(out, CV_32F);
+  out += noise;
+  out.convertTo(out, CV_8U);
+  return out;
+}
+
+/// Grain enough that no two glyphs correlate at kAlikeGlyphs, as under a shake of 10 px or more.
+constexpr double kGrain = 20;
+
+}  // namespace
+
+TEST(RereadTest, ADigitTheReadingsSplitOnGoesWithTheFirmlyReadGlyphsItMatches) {
+  // "0600" on a shaken photo: the readings were sure of the first 0, the 6 and the last 0, but
+  // split on the third glyph, 6 more often than 0. Grain keeps any two glyphs from matching
+  // closely, yet the third matches the firmly read zeros far better than the firmly read 6.
+  const cv::Mat strip = grainy(printedAtPitch("0600", 34, 2.5), kGrain);
+  const auto cells = reread::glyphBoxes(strip, cv::Rect(0, 0, strip.cols, strip.rows));
+  ASSERT_EQ(cells.size(), 4u);
+  const reread::DigitVotes votes = {{{'0', 2.0}}, {{'6', 2.0}}, {{'6', 1.2}, {'0', 0.8}}, {{'0', 2.0}}};
+  EXPECT_EQ(reread::harmoniseAlikeDigits(strip, cells, "0660", votes), "0600");
+
+  // A 6 the readings split on keeps its reading: it matches the firmly read 6 best.
+  const cv::Mat six = grainy(printedAtPitch("0660", 34, 2.5), kGrain);
+  const auto sixCells = reread::glyphBoxes(six, cv::Rect(0, 0, six.cols, six.rows));
+  ASSERT_EQ(sixCells.size(), 4u);
+  EXPECT_EQ(reread::harmoniseAlikeDigits(six, sixCells, "0660", votes), "0660");
+
+  // A digit no reading saw there is never chosen: with no vote for 0 at the third place, it stays.
+  const reread::DigitVotes unanimous = {{{'0', 2.0}}, {{'6', 2.0}}, {{'6', 1.2}, {'8', 0.8}}, {{'0', 2.0}}};
+  EXPECT_EQ(reread::harmoniseAlikeDigits(strip, cells, "0660", unanimous), "0660");
+
+  // Without a firmly read glyph of the digit it was taken for there is nothing to weigh it against:
+  // "0800" read "0860" stays, however like the zeros its third glyph is.
+  const cv::Mat eight = grainy(printedAtPitch("0800", 34, 2.5), kGrain);
+  const auto eightCells = reread::glyphBoxes(eight, cv::Rect(0, 0, eight.cols, eight.rows));
+  ASSERT_EQ(eightCells.size(), 4u);
+  const reread::DigitVotes noSix = {{{'0', 2.0}}, {{'8', 2.0}}, {{'6', 1.2}, {'0', 0.8}}, {{'0', 2.0}}};
+  EXPECT_EQ(reread::harmoniseAlikeDigits(eight, eightCells, "0860", noSix), "0860");
 }

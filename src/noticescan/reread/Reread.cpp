@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <opencv2/imgproc.hpp>
 
@@ -38,6 +39,9 @@ constexpr double kOffLabelFactor = 0.25;
 constexpr double kInkShareOfPaper = 0.6;
 constexpr double kRuleShare = 0.5;
 constexpr double kBlankInkShare = 0.003;
+/// LineReadings::recall: two crops are of the same print when they share this share of the
+/// smaller one's area.
+constexpr double kSamePrintOverlap = 0.5;
 /// What identifiers are printed with; anything else in a re-read is a misreading. The space is
 /// one of them: without it Tesseract cannot end a word, reads "A000 427 676" as one word and gives
 /// it confidence 0, and such a reading has no say in the vote. So is the "?": a 2 whose base a fax
@@ -168,6 +172,14 @@ bool blurConfusable(char c) { return c == '0' || c == '3' || c == '5' || c == '6
 
 /// Two glyphs whose grey images correlate at least this well are the same digit printed twice.
 constexpr double kAlikeGlyphs = 0.97;
+/// A digit whose readings are split is read as another digit when its glyph correlates at least
+/// this well with a glyph firmly read as that digit, and by this much better than with any glyph
+/// firmly read as the digit it was taken for. A glyph is read firmly when this share of the votes
+/// for its place went to one digit. (Shake and heavy blur lower every correlation: there the same
+/// digit printed twice correlates at 0.9 to 0.94, different digits at 0.8 or less.)
+constexpr double kExemplarGlyphs = 0.85;
+constexpr double kExemplarMargin = 0.05;
+constexpr double kFirmVoteShare = 0.75;
 /// glyphBoxes: a run of inked columns is a glyph when its ink is at least this share of the
 /// tallest run's height (a hyphen, a full stop and a colon's dots are not).
 constexpr double kGlyphHeightShare = 0.6;
@@ -620,6 +632,21 @@ std::vector<Word> LineReadings::read(ocr::OcrEngine& engine, const cv::Mat& imag
   return words;
 }
 
+void LineReadings::remember(const cv::Rect& crop, std::vector<SpanReading> readings) {
+  if (!readings.empty()) spans_.emplace_back(crop, std::move(readings));
+}
+
+std::vector<LineReadings::SpanReading> LineReadings::recall(const cv::Rect& crop) const {
+  std::vector<SpanReading> out;
+  for (const auto& [earlier, readings] : spans_) {
+    if (earlier == crop) continue;  // the same crop: its readings come back from read() anyway
+    const double common = static_cast<double>((earlier & crop).area());
+    if (common < kSamePrintOverlap * std::min(earlier.area(), crop.area())) continue;
+    out.insert(out.end(), readings.begin(), readings.end());
+  }
+  return out;
+}
+
 std::vector<cv::Rect> glyphBoxes(const cv::Mat& gray, const cv::Rect& band) {
   std::vector<cv::Rect> out;
   const cv::Rect inside = band & cv::Rect(0, 0, gray.cols, gray.rows);
@@ -727,7 +754,38 @@ std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect
                                        [](const auto& a, const auto& b) { return a.second < b.second; });
     if (best != tally.end()) out[i] = best->first;
   }
-  return out;
+  // Under heavy blur or shake no two glyphs match that closely, but a glyph still looks most like
+  // the others of its digit. A digit the readings were split on goes with the firmly read glyphs
+  // it matches best, when they are of a digit some reading saw there and it matches them clearly
+  // better than the firmly read glyphs of the digit it was taken for.
+  const auto share = [&](std::size_t k, char digit) {
+    double total = 0;
+    for (const auto& entry : votes[k]) total += entry.second;
+    const auto it = votes[k].find(digit);
+    return total > 0 && it != votes[k].end() ? it->second / total : 0.0;
+  };
+  std::vector<bool> firm(n);
+  for (std::size_t k = 0; k < n; ++k) firm[k] = blurConfusable(out[k]) && share(k, out[k]) >= kFirmVoteShare;
+  std::string decided = out;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!blurConfusable(out[i]) || share(i, out[i]) >= 1.0) continue;
+    std::map<char, double> closest;  // digit -> best correlation with a glyph firmly read as it
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j == i || !firm[j]) continue;
+      const double r = glyphCorrelation(gray, cells[i], cells[j], rows);
+      const auto [it, fresh] = closest.emplace(out[j], r);
+      if (!fresh) it->second = std::max(it->second, r);
+    }
+    const auto own = closest.find(out[i]);
+    if (own == closest.end()) continue;  // nothing to compare with
+    double bestMatch = own->second + kExemplarMargin;
+    for (const auto& [digit, r] : closest) {
+      if (digit == out[i] || r < kExemplarGlyphs || r < bestMatch || share(i, digit) <= 0) continue;
+      decided[i] = digit;
+      bestMatch = r;
+    }
+  }
+  return decided;
 }
 
 std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat& gray, ocr::OcrEngine& engine,
@@ -795,6 +853,9 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     };
     const auto firstCandidate = bestCandidate(first, models);
     const auto firstKey = vote(firstCandidate, firstConfidence, std::nullopt);
+    // What this span was read as, for a later read of the page.
+    std::vector<LineReadings::SpanReading> made;
+    if (!first.empty()) made.push_back({first, firstConfidence, std::nullopt, true});
     const bool firstClean = firstCandidate && firstCandidate->normalised.repairs.empty();
 
     const double height = span.textHeight > 0 ? span.textHeight : span.box.height;
@@ -815,6 +876,16 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
                           cv::Rect(0, 0, gray.cols, gray.rows);
     if (crop.width < 4 || crop.height < 4) continue;
     if (stats) ++stats->spans;
+    // What an earlier read of the page made of this print, cropped otherwise, votes too. Its page
+    // read's words vote only where this page read found none (an empty slot): two reads of the
+    // whole page agreeing are not two readings of a crop agreeing.
+    if (earlier) {
+      bool pageRead = !span.words.empty();
+      for (const LineReadings::SpanReading& r : earlier->recall(crop)) {
+        if (r.pageRead && std::exchange(pageRead, true)) continue;
+        vote(bestCandidate(r.text, models), r.confidence, r.at);
+      }
+    }
     int agreeing = 0;
     for (const Rendering& view : views) {
       const Rendered rendered = render(gray, crop, height, view);
@@ -833,10 +904,12 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
       // A reading Tesseract gave confidence 0 has no say: agreeing such readings are as often a
       // garble as a value ("call 800-375-5283" read "A 800-375-528" three times).
       const auto key = vote(candidate, text.empty() ? 0.0 : confidence, at);
+      made.push_back({text, text.empty() ? 0.0 : confidence, at});
       // Fresh readings that agree with the first one settle it.
       if (key && firstKey && *key == *firstKey && ++agreeing == settling) break;
     }
 
+    if (earlier) earlier->remember(crop, std::move(made));
     for (auto& entry : ballots) entry.second.preferPrefixed();
     mergeAReadAsFour(ballots);
     const auto winner = std::max_element(ballots.begin(), ballots.end(), [](const auto& a, const auto& b) {

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -70,12 +71,30 @@ enum class Effort { Normal, BlackAndWhite, Blurred };
 /// The line readings made of one page, kept by the exact pixels read. A page whose header band
 /// did not settle it is read whole again (read/HeaderFirst.h), and some of the header's uncertain
 /// spans come back as the same crops: the engine reads the same pixels the same way, so their
-/// readings are taken from here instead of being made again.
+/// readings are taken from here instead of being made again. The spans come back as other crops
+/// too: their earlier readings are recalled and vote again.
 class LineReadings {
  public:
   /// `engine`'s line reading of `image` with `allowedChars`: the one made before when these
   /// pixels were read with these characters, otherwise a fresh one (kept unless it is empty).
   std::vector<Word> read(ocr::OcrEngine& engine, const cv::Mat& image, const std::string& allowedChars);
+
+  /// One reading of a span: its text, the confidence it votes with, and where on the page it put
+  /// the value it found (if it said); `pageRead` for the page read's own words.
+  struct SpanReading {
+    std::string text;
+    double confidence = 0;
+    std::optional<Rect> at;
+    bool pageRead = false;
+  };
+  /// Keeps what the span cropped as `crop` (page pixels) was read as, by the page read and by
+  /// the crop's readings.
+  void remember(const cv::Rect& crop, std::vector<SpanReading> readings);
+  /// The readings of earlier crops of the same print as `crop` (each overlapping it by at least
+  /// half of the smaller one's area) that were cropped differently: a page read whole again reads a
+  /// value's words anew, its span comes out a few pixels off, and Tesseract's readings of a
+  /// blurred value turn on such pixels. The earlier readings still count.
+  std::vector<SpanReading> recall(const cv::Rect& crop) const;
 
  private:
   struct Reading {
@@ -84,6 +103,7 @@ class LineReadings {
     std::vector<Word> words;
   };
   std::unordered_multimap<std::size_t, Reading> readings_;
+  std::vector<std::pair<cv::Rect, std::vector<SpanReading>>> spans_;
 };
 
 /// How sure the readings are of each printed digit of a value: for each, the summed vote weight
