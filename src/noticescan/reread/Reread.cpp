@@ -880,9 +880,9 @@ std::vector<Word> rereadUncertain(const std::vector<Word>& input, const cv::Mat&
     // read's words vote only where this page read found none (an empty slot): two reads of the
     // whole page agreeing are not two readings of a crop agreeing.
     if (earlier) {
-      bool pageRead = !span.words.empty();
+      bool pageReadVoted = !span.words.empty();
       for (const LineReadings::SpanReading& r : earlier->recall(crop)) {
-        if (r.pageRead && std::exchange(pageRead, true)) continue;
+        if (r.pageRead && std::exchange(pageReadVoted, true)) continue;
         vote(bestCandidate(r.text, models), r.confidence, r.at);
       }
     }

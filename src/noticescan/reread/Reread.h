@@ -120,7 +120,10 @@ std::vector<cv::Rect> glyphBoxes(const cv::Mat& gray, const cv::Rect& band);
 /// `gray`) with digits printed alike read alike. The same digit printed twice is the same glyph,
 /// but Tesseract's reading of a blurred glyph turns on small things, so one dotted zero may come
 /// out 0 and the next 6. Glyphs of digits blur confuses (0, 3, 5, 6, 8, 9) that match closely are
-/// taken as one digit, and the votes of all their positions decide which. Unchanged when the
+/// taken as one digit, and the votes of all their positions decide which. Where none match that
+/// closely (heavy blur, a shake), a digit the votes were split on is read as the digit whose
+/// firmly read glyphs it matches clearly best, when some reading saw that digit there and the
+/// line has a firmly read glyph of the digit it was taken for to weigh against. Unchanged when the
 /// cells do not stand one for one for the digits (a cell much wider than the others holds
 /// touching glyphs).
 std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect>& cells, const std::string& digits,
