@@ -199,16 +199,12 @@ double glyphCorrelation(const cv::Mat& gray, const cv::Rect& a, const cv::Rect& 
         .convertTo(out(cv::Rect(x0, 2, g.width, rows.size())), CV_32F);
     return out;
   };
-  const cv::Mat pa = patch(a), pb = patch(b);
+  // b's glyph slid over a's with a pixel to spare each way: nine placements, the best one counts.
+  cv::Mat result;
+  cv::matchTemplate(patch(a)(cv::Rect(1, 1, width - 2, rows.size() + 2)), patch(b)(cv::Rect(2, 2, width - 4, rows.size())),
+                    result, cv::TM_CCOEFF_NORMED);
   double best = -1;
-  for (int dy = -1; dy <= 1; ++dy) {
-    for (int dx = -1; dx <= 1; ++dx) {
-      const cv::Rect inner(2, 2, width - 4, rows.size());
-      cv::Mat result;
-      cv::matchTemplate(pa(inner + cv::Point(dx, dy)), pb(inner), result, cv::TM_CCOEFF_NORMED);
-      best = std::max(best, static_cast<double>(result.at<float>(0, 0)));
-    }
-  }
+  cv::minMaxLoc(result, nullptr, &best);
   return best;
 }
 
@@ -726,11 +722,13 @@ std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect
     while (group[i] != i) i = group[i] = group[group[i]];
     return i;
   };
+  // Every pair of digits blur confuses is compared once (the digits below stay among them).
+  std::vector<std::vector<double>> correlation(n, std::vector<double>(n, -1));
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i + 1; j < n; ++j) {
       if (!blurConfusable(digits[i]) || !blurConfusable(digits[j])) continue;
-      const double r = glyphCorrelation(gray, cells[i], cells[j], rows);
-      if (r >= kAlikeGlyphs) group[root(i)] = root(j);
+      correlation[i][j] = correlation[j][i] = glyphCorrelation(gray, cells[i], cells[j], rows);
+      if (correlation[i][j] >= kAlikeGlyphs) group[root(i)] = root(j);
     }
   }
   // A group whose glyphs were all read as one digit agrees with itself; the votes of every
@@ -772,7 +770,7 @@ std::string harmoniseAlikeDigits(const cv::Mat& gray, const std::vector<cv::Rect
     std::map<char, double> closest;  // digit -> best correlation with a glyph firmly read as it
     for (std::size_t j = 0; j < n; ++j) {
       if (j == i || !firm[j]) continue;
-      const double r = glyphCorrelation(gray, cells[i], cells[j], rows);
+      const double r = correlation[i][j];
       const auto [it, fresh] = closest.emplace(out[j], r);
       if (!fresh) it->second = std::max(it->second, r);
     }
