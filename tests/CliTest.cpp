@@ -78,6 +78,7 @@ TEST_F(CliTest, UsageErrorsExitOne) {
   EXPECT_EQ(run(kCli + " scan").exitCode, 1);
   EXPECT_EQ(run(kCli + " scan --no-such-option x").exitCode, 1);
   EXPECT_EQ(run(kCli + " scan --format xml x").exitCode, 1);
+  EXPECT_EQ(run(kCli + " scan --min-confidence 1.5 x").exitCode, 1);
   EXPECT_EQ(run(kCli + " frobnicate").exitCode, 1);
 }
 

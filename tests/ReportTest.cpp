@@ -23,6 +23,11 @@ ScanResult sample() {
   f.confidence = 0.91234;
   f.label = "Receipt Number";
   r.fields.push_back(f);
+  // Read too uncertainly to report (ScanOptions::minConfidence): kept for a person, never listed.
+  f.value = f.raw = "TQE0912345679";
+  f.confidence = 0.26;
+  f.label.reset();
+  r.withheld.push_back(f);
   return r;
 }
 
@@ -33,10 +38,12 @@ TEST(ReportTest, JsonKeepsContractKeysInOrder) {
   std::vector<std::string> keys;
   for (const auto& item : json.items()) keys.push_back(item.key());
   EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "file", "sha256", "status", "error", "document",
-                                            "fields", "pages", "warnings", "timings_ms"}));
+                                            "fields", "withheld_fields", "pages", "warnings", "timings_ms"}));
   EXPECT_EQ(json["fields"][0]["value"], "IOE0912345678");
   EXPECT_EQ(json["fields"][0]["confidence"], 0.912);
   EXPECT_TRUE(json["fields"][0]["role"].is_null());
+  EXPECT_EQ(json["withheld_fields"][0]["value"], "TQE0912345679");
+  EXPECT_EQ(json["withheld_fields"][0]["confidence"], 0.26);
 }
 
 TEST(ReportTest, RedactKeepsLastFourCharacters) {
@@ -45,7 +52,19 @@ TEST(ReportTest, RedactKeepsLastFourCharacters) {
   const auto json = toJson(sample(), options);
   EXPECT_EQ(json["fields"][0]["value"], "*********5678");
   EXPECT_EQ(json["fields"][0]["raw"], "*********5678");
+  EXPECT_EQ(json["withheld_fields"][0]["value"], "*********5679");
   EXPECT_EQ(json.dump().find("0912345678"), std::string::npos);
+  EXPECT_EQ(json.dump().find("0912345679"), std::string::npos);
+}
+
+TEST(ReportTest, StoredJsonReadsBackItsFieldsAndWithheldValues) {
+  // What `noticescan export` reads from a store: the withheld values stay apart from the fields.
+  const ScanResult back = fromJson(toJson(sample()));
+  ASSERT_EQ(back.fields.size(), 1u);
+  EXPECT_EQ(back.fields[0].value, "IOE0912345678");
+  ASSERT_EQ(back.withheld.size(), 1u);
+  EXPECT_EQ(back.withheld[0].value, "TQE0912345679");
+  EXPECT_DOUBLE_EQ(back.withheld[0].confidence, 0.26);
 }
 
 TEST(ReportTest, PrettyJsonLeavesBracketsInsideStringsAlone) {
@@ -88,6 +107,7 @@ TEST(ReportTest, CsvQuotesFieldsAndReceiptsListOnePerLine) {
   EXPECT_NE(csv.str().find("\"notice, \"\"copy\"\".pdf\",ok,receipt_number,IOE0912345678,0.912,1,Receipt Number,,I-130"),
             std::string::npos)
       << csv.str();
+  EXPECT_EQ(csv.str().find("TQE0912345679"), std::string::npos) << "a withheld value is no row";
   std::ostringstream receipts;
   writeReceipts(receipts, sample());
   EXPECT_EQ(receipts.str(), "IOE0912345678\n");

@@ -131,6 +131,38 @@ TEST(ScannerFakeEngineTest, ANumberRunningOffAPhotosEdgeIsWithheldWithAWarning) 
   EXPECT_TRUE(warned);
 }
 
+TEST(ScannerFakeEngineTest, AValueMoreLikelyWrongThanRightIsWithheldButKeptForAPerson) {
+  // A receipt number with a prefix no office uses, beside one with a known prefix: more likely a
+  // misreading than a number, which a case tracker importing the fields would look up as someone
+  // else's case. It is kept apart, with a warning that says what to do and does not carry the
+  // value; asking for every value (minimum 0) lists it with the rest.
+  const auto scan = [](double minConfidence) {
+    ScanOptions options;
+    options.minConfidence = minConfidence;
+    Scanner scanner(options, std::make_unique<ScriptedEngine>(testing_words::layOut(
+                                 {{150, 270, "Receipt Number IOE0912345678"}, {150, 900, "Receipt Number TQE1357924680"}})));
+    return scanner.scanBytes(pngBytes(2550, 3300), "page.png");
+  };
+  const ScanResult held = scan(ScanOptions{}.minConfidence);
+  ASSERT_TRUE(held.ok()) << held.error->message;
+  ASSERT_EQ(held.fields.size(), 1u);
+  EXPECT_EQ(held.fields[0].value, "IOE0912345678");
+  ASSERT_EQ(held.withheld.size(), 1u);
+  EXPECT_EQ(held.withheld[0].value, "TQE1357924680");
+  EXPECT_LT(held.withheld[0].confidence, 0.5);
+  const auto warning = std::find_if(held.warnings.begin(), held.warnings.end(),
+                                    [](const Warning& w) { return w.code == "value_withheld"; });
+  ASSERT_NE(warning, held.warnings.end());
+  EXPECT_EQ(warning->page, 1);
+  EXPECT_EQ(warning->message.find("1357924680"), std::string::npos);
+
+  const ScanResult all = scan(0);
+  EXPECT_EQ(all.fields.size(), 2u);
+  EXPECT_TRUE(all.withheld.empty());
+  EXPECT_TRUE(std::none_of(all.warnings.begin(), all.warnings.end(),
+                           [](const Warning& w) { return w.code == "value_withheld"; }));
+}
+
 TEST(ScannerFakeEngineTest, ABlurredPagesFieldsAreTrustedLess) {
   // The same words read from a crisp page and from that page blurred: the blurred one is warned
   // about and its field reported with lower confidence.

@@ -245,6 +245,21 @@ def outline_errors(docs, outputs):
             "worst": round(errors[-1], 4)}
 
 
+def withheld(docs, outputs):
+    """The values the scanner withheld as too uncertain (withheld_fields): how many were right and
+    wrong, and the overall scores had it reported them too."""
+    right = wrong = 0
+    tally = Tally()
+    for doc in docs:
+        truth = {(f["type"], f["value"]) for f in doc["fields"]}
+        out = outputs.get(doc["file"], {"status": "crash"})
+        held = {(f["type"], f["value"]) for f in out.get("withheld_fields", [])} - ignored(doc)
+        right += len(held & truth)
+        wrong += len(held - truth)
+        tally.add(truth, (scanner_found(out) | held) - ignored(doc), out.get("status", "crash"), scanner_seconds(out))
+    return {"fields": right + wrong, "right": right, "wrong": wrong, "overall_if_reported": tally.summary()}
+
+
 def scanner_found(out):
     return {(f["type"], f["value"]) for f in out.get("fields", [])}
 
@@ -304,6 +319,13 @@ def markdown(report):
               "", "| confidence | fields | mean confidence | share correct |", "|---|---|---|---|"]
     for bin_ in c["bins"]:
         lines.append(f"| {bin_['bin']} | {bin_['n']} | {bin_['mean_confidence']} | {bin_['accuracy']} |")
+    w = s.get("withheld")
+    if w:
+        a = w["overall_if_reported"]
+        lines += ["", "### Values withheld as too uncertain", "",
+                  f"{w['fields']} values were withheld (confidence under the scan's minimum, reported under "
+                  f"`withheld_fields`): {w['right']} right, {w['wrong']} wrong. Reported with the rest they would give "
+                  f"F1 {pct(a['f1'])}, precision {pct(a['precision'])}, recall {pct(a['recall'])} overall."]
     rows = s.get("by_sharpness")
     if rows:
         lines += ["", "### By the scanner's own sharpness verdict", "",
@@ -364,6 +386,7 @@ def main():
     scanner["calibration"] = calibration(pairs)
     scanner["outline"] = outline_errors(docs, outputs)
     scanner["by_sharpness"] = by_sharpness(docs, outputs)
+    scanner["withheld"] = withheld(docs, outputs)
     scanner["wall_s"] = round(time.monotonic() - started, 1)
 
     report = {"corpus": str(args.corpus), "split": args.split, "docs": len(docs),

@@ -108,6 +108,9 @@ void addBatchCommands(CLI::App& app, BatchCommand& batch, ExportCommand& exportC
   batchApp->add_flag("--full-page", batch.fullPage, "As in scan");
   batchApp->add_flag("--no-barcodes", batch.noBarcodes, "As in scan");
   batchApp->add_flag("--include-access-code", batch.includeAccessCode, "As in scan: store online access codes too");
+  batchApp->add_option("--min-confidence", batch.minConfidence, "As in scan")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   batchApp->add_option("--tessdata", batch.tessdata, "Tesseract data directory (default: Tesseract's own)");
   batchApp->add_option("--lang", batch.language, "Tesseract language")->capture_default_str();
   batchApp->footer(
@@ -142,6 +145,7 @@ int runBatch(const BatchCommand& cmd) {
   options.scan.headerFirst = !cmd.fullPage;
   options.scan.barcodes = !cmd.noBarcodes;
   options.scan.includeAccessCode = cmd.includeAccessCode;
+  options.scan.minConfidence = cmd.minConfidence;
   if (!cmd.shard.empty()) {
     int k = 0, n = 0;
     std::sscanf(cmd.shard.c_str(), "%d/%d", &k, &n);
@@ -206,7 +210,7 @@ int runExport(const ExportCommand& cmd) {
       nlohmann::ordered_json out = stored;
       if (cmd.redact) {
         const nlohmann::ordered_json masked = noticescan::report::toJson(result, reportOptions);
-        out["fields"] = masked["fields"];
+        for (const char* key : {"fields", "withheld_fields"}) out[key] = masked[key];
       }
       std::cout << out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     } else if (cmd.format == "csv") {

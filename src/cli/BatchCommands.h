@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "Limits.h"
+#include "noticescan/Scanner.h"
 
 namespace cli {
 
@@ -21,6 +22,7 @@ struct BatchCommand {
   bool fullPage = false;
   bool noBarcodes = false;
   bool includeAccessCode = false;
+  double minConfidence = noticescan::ScanOptions{}.minConfidence;
   std::string tessdata;
   std::string language = "eng";
   Limits limits;

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -87,7 +88,7 @@ void addServeCommand(CLI::App& app, ServeCommand& serve, CLI::App*& serveApp) {
   serveApp->footer(
       "\nEndpoints: GET / (a page for people: pick or drop a file, see and copy the numbers),\n"
       "POST /v1/scan (the file as the body, or multipart/form-data field \"file\"; query redact=1,\n"
-      "include_access_code=1, preview=1), GET /healthz, GET /v1/version.\n"
+      "include_access_code=1, preview=1, min_confidence=0.5), GET /healthz, GET /v1/version.\n"
       "Example: noticescan serve --port 8080 & curl --data-binary @notice.pdf localhost:8080/v1/scan");
 }
 
@@ -178,6 +179,16 @@ int runServe(const ServeCommand& cmd) {
       return;
     }
     ServeJob job;
+    if (req.has_param("min_confidence")) {
+      const std::string text = req.get_param_value("min_confidence");
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (text.empty() || end != text.c_str() + text.size() || !(value >= 0 && value <= 1)) {
+        sendJson(res, 422, errorBody("bad_request", "min_confidence must be a number from 0 to 1"));
+        return;
+      }
+      job.minConfidence = value;
+    }
     job.bytes = *body;
     job.name = name;
     job.includeAccessCode = flag(req, "include_access_code");

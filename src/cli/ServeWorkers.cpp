@@ -216,6 +216,7 @@ ServeAnswer ServeWorkers::run(Worker& w, const ServeJob& job) {
   }
   const std::string header = json{{"name", job.name},
                                   {"include_access_code", job.includeAccessCode},
+                                  {"min_confidence", job.minConfidence},
                                   {"preview_long_side", job.previewLongSide},
                                   {"redact", job.redact}}
                                  .dump(-1, ' ', false, json::error_handler_t::replace);
@@ -291,6 +292,7 @@ int runServeWorker() {
     try {
       const json job = json::parse(*header);
       scanner.setIncludeAccessCode(job.at("include_access_code").get<bool>());
+      scanner.setMinConfidence(job.at("min_confidence").get<double>());
       scanner.setPreviewLongSide(job.at("preview_long_side").get<int>());
       const noticescan::ScanResult result = scanner.scanBytes(*bytes, job.at("name").get<std::string>());
       bytes.reset();

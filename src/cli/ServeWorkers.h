@@ -33,6 +33,7 @@ struct ServeJob {
   std::string_view bytes;
   std::string name;
   bool includeAccessCode = false;
+  double minConfidence = noticescan::ScanOptions{}.minConfidence;
   int previewLongSide = 0;
   bool redact = false;
 };

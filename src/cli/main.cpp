@@ -65,6 +65,7 @@ struct ScanCommand {
   bool includeAccessCode = false;
   int pageThreads = 1;
   bool rawConfidence = false;
+  double minConfidence = noticescan::ScanOptions{}.minConfidence;
   Limits limits;
 };
 
@@ -79,6 +80,7 @@ int runScan(const ScanCommand& cmd) {
   options.includeAccessCode = cmd.includeAccessCode;
   options.pageThreads = cmd.pageThreads;
   options.calibrate = !cmd.rawConfidence;
+  options.minConfidence = cmd.minConfidence;
   options.logValues = logValues();
   applyLimits(cmd.limits, options);
   noticescan::Scanner scanner(options);
@@ -161,6 +163,11 @@ int main(int argc, char** argv) {
   addLimitOptions(scanApp, scan.limits, true,
                   "Give up on a file after this many seconds with error code timeout (0: no limit)");
   addLogValuesFlag(scanApp);
+  scanApp->add_option("--min-confidence", scan.minConfidence,
+                      "Report a number only at this confidence or more; one read less surely goes under "
+                      "withheld_fields, with a value_withheld warning (0: report every number)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   scanApp->add_flag("--raw-confidence", scan.rawConfidence,
                     "Report the extractor's uncalibrated scores (what tools/calibrate.py fits on)");
   cli::BatchCommand batch;

@@ -1,6 +1,7 @@
 #include "noticescan/Scanner.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <chrono>
 #include <fstream>
@@ -50,6 +51,29 @@ class Deadline {
   int limitMs_;
   Clock::time_point at_{};
 };
+
+/// Moves the fields whose calibrated confidence is under `floor` from result.fields to
+/// result.withheld, in their order, and tells the person on each one's page what to do. The
+/// message names the kind of number and its confidence, never its value. An online access code
+/// stays: its confidence is not calibrated (extract::calibrate), and it was asked for by name.
+void withholdUncertain(ScanResult& result, double floor) {
+  const auto uncertain = std::stable_partition(result.fields.begin(), result.fields.end(), [&](const Field& f) {
+    return f.type == FieldType::OnlineAccessCode || f.confidence >= floor;
+  });
+  for (auto it = uncertain; it != result.fields.end(); ++it) {
+    const char* kind = it->type == FieldType::ANumber               ? "an A-number"
+                       : it->type == FieldType::OnlineAccountNumber ? "an online account number"
+                                                                    : "a receipt number";
+    char confidence[16];
+    std::snprintf(confidence, sizeof confidence, "%.2f", it->confidence);
+    result.warnings.push_back({"value_withheld", it->page,
+                               std::string(kind) + " was read too uncertainly to report (confidence " + confidence +
+                                   ", listed under withheld_fields): check it against the paper, or photograph or "
+                                   "scan the notice again, closer and in focus"});
+    result.withheld.push_back(std::move(*it));
+  }
+  result.fields.erase(uncertain, result.fields.end());
+}
 
 /// The OCR engine's orientation guess is followed above this confidence (Tesseract OSD scale).
 constexpr double kMinOrientationConfidence = 3.0;
@@ -535,6 +559,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
         }
       }
       extract::calibrate(result.fields, pageWarnings);
+      withholdUncertain(result, options_.minConfidence);
     }
     times.extract += msSince(t);
   } catch (const load::LoadError& e) {
@@ -553,6 +578,7 @@ ScanResult Scanner::scanBytes(std::string_view bytes, std::string displayName) {
   }
   if (result.error) {
     result.fields.clear();
+    result.withheld.clear();
     result.pages.clear();
   }
   result.timingsMs = {{"load", times.load},       {"page", times.page},       {"ocr", times.ocr},

@@ -75,6 +75,13 @@ struct ScanOptions {
   /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
   /// scores, which is what tools/calibrate.py fits on. Default: on.
   bool calibrate = true;
+  /// A field whose calibrated confidence is below this is more likely wrong than right at 0.5:
+  /// it goes to ScanResult::withheld instead of fields, and its page gets a `value_withheld`
+  /// warning, so that a script importing the numbers never takes a probable misreading (another
+  /// person's case) for one read. 0 reports every field. Applies only when `calibrate` is on (raw
+  /// scores are not probabilities), and never to the online access code, whose confidence is not
+  /// calibrated. Default: 0.5.
+  double minConfidence = 0.5;
 };
 
 /// Thrown when the environment lacks something the scanner needs (e.g. Tesseract's language
@@ -117,6 +124,8 @@ class Scanner {
   void setIncludeAccessCode(bool include) { options_.includeAccessCode = include; }
   /// Changes ScanOptions::previewLongSide for the next scans.
   void setPreviewLongSide(int pixels) { options_.previewLongSide = pixels; }
+  /// Changes ScanOptions::minConfidence for the next scans.
+  void setMinConfidence(double confidence) { options_.minConfidence = confidence; }
   /// Changes ScanOptions::timeLimitMs for the next scans.
   void setTimeLimitMs(int milliseconds) { options_.timeLimitMs = milliseconds; }
 

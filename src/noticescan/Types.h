@@ -132,6 +132,9 @@ struct ScanResult {
   std::optional<ScanError> error;
   DocumentFacts document;
   std::vector<Field> fields;
+  /// Fields read too uncertainly to report (ScanOptions::minConfidence), kept for a person to
+  /// check against the paper; each has a `value_withheld` warning on its page.
+  std::vector<Field> withheld;
   std::vector<PageReport> pages;
   std::vector<Warning> warnings;
   std::map<std::string, double> timingsMs;  ///< stage name -> milliseconds

@@ -18,6 +18,7 @@ const WARNING_TITLES = {
   page_not_found: 'The edges of the page were not found',
   too_small: 'The page is small in the photo',
   identifier_cut: 'A number runs off the edge of the photo',
+  value_withheld: 'A number was read too uncertainly to trust',
   low_ocr_confidence: 'The text was hard to read',
   coarse_fax: 'The fax was sent in standard resolution',
   page_unreadable: 'A page could not be read',
@@ -204,11 +205,23 @@ function warningsList(warnings) {
   }));
 }
 
+/** The values read too uncertainly to report, folded away: each is more likely misread than right. */
+function withheldList(fields) {
+  if (!fields || fields.length === 0) return null;
+  return el('details', { class: 'withheld' },
+    el('summary', {}, fields.length === 1 ? '1 more number, read too uncertainly to trust'
+      : `${fields.length} more numbers, read too uncertainly to trust`),
+    el('p', {}, 'Each is more likely misread than right: compare it with the paper before you use it.'),
+    el('ol', { class: 'fields', 'aria-label': 'Numbers read too uncertainly' }, fields.map((f) => fieldItem(f, '?'))));
+}
+
 function showResult(card, fileName, result) {
   const fieldNumbers = result.fields.map((_, i) => i + 1);
   const figures = (result.pages || []).filter((p) => p.preview).map((p) => pageFigure(result, p, fieldNumbers));
+  const held = (result.withheld_fields || []).length;
   const summary = result.fields.length === 0
-    ? el('p', { class: 'none' }, 'No receipt number, A-number or account number was found in this file.')
+    ? el('p', { class: 'none' }, held > 0 ? 'No number in this file was read surely enough to trust.'
+      : 'No receipt number, A-number or account number was found in this file.')
     : el('p', {}, result.fields.length === 1 ? '1 number found.' : `${result.fields.length} numbers found.`);
   const json = el('button', { type: 'button', class: 'download-json' }, 'Download JSON');
   json.addEventListener('click', () => download(`${stemOf(fileName)}.noticescan.json`, 'application/json',
@@ -217,6 +230,7 @@ function showResult(card, fileName, result) {
   csv.addEventListener('click', () => download(`${stemOf(fileName)}.noticescan.csv`, 'text/csv', toCsv(result)));
   const details = el('div', {}, summary,
     el('ol', { class: 'fields', 'aria-label': 'Numbers found' }, result.fields.map((f, i) => fieldItem(f, i + 1))),
+    withheldList(result.withheld_fields),
     factsList(result.document || {}), warningsList(result.warnings),
     el('div', { class: 'downloads' }, json, csv));
   card.append(figures.length > 0 ? el('div', { class: 'layout' }, el('div', {}, figures), details) : details);

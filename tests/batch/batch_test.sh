@@ -77,6 +77,23 @@ grep -q "scanned          0 " "$work/again.log" || fail "a second run scanned ag
 printf 'edited' >> "$work/in/2024/receipt-scan-clean.png"
 "$cli" batch "$work/in" --out "$work/whole.db" 2>"$work/changed.log" || true
 grep -q "scanned          1 " "$work/changed.log" || fail "the changed file was not scanned again: $(cat "$work/changed.log")"
+# 5. The confidence bar is part of what decides a result: at 1 every value goes to
+#    withheld_fields, a store scanned at another bar is scanned again, and a redacted export masks
+#    withheld values as it masks fields.
+mkdir -p "$work/bar"
+cp "$samples/receipt-digital.pdf" "$work/bar/"
+"$cli" batch "$work/bar" --out "$work/bar.db" --jobs 1 --min-confidence 1 >/dev/null 2>&1 || fail "batch --min-confidence 1"
+"$cli" export --db "$work/bar.db" --format jsonl > "$work/bar.jsonl"
+"$cli" export --db "$work/bar.db" --format jsonl --redact > "$work/bar-redacted.jsonl"
+python3 - "$work/bar.jsonl" "$work/bar-redacted.jsonl" <<'PY' || fail "withheld values not stored apart, or not masked"
+import json, sys
+plain, masked = (json.loads(open(p).read()) for p in sys.argv[1:])
+assert plain["fields"] == [] and plain["withheld_fields"], plain
+for f in plain["withheld_fields"]:
+    assert f["value"][-5:] not in json.dumps(masked), f["type"]
+PY
+"$cli" batch "$work/bar" --out "$work/bar.db" --jobs 1 2>"$work/bar.log" || true
+grep -q "scanned          1 " "$work/bar.log" || fail "a new confidence bar did not scan again: $(cat "$work/bar.log")"
 # 4. Isolation: a file over the time limit and a worker that dies mid-file are recorded as failed
 #    (timeout, internal) and the others are still scanned.
 mkdir -p "$work/slow" "$work/crash"

@@ -79,6 +79,21 @@ PY
 [ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?redact=1")" = 200 ] || fail "redact"
 python3 -c 'import json,sys; assert all(f["value"].startswith("*") for f in json.load(open(sys.argv[1]))["fields"])' "$work/body" || fail "redact did not mask"
 
+# min_confidence: at 1 every value is read too uncertainly to list and goes to withheld_fields,
+# each with its warning; a bar that is not a number from 0 to 1 is refused.
+[ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?min_confidence=1")" = 200 ] || fail "min_confidence=1"
+api POST /v1/scan 200
+python3 - "$work/body" "$work/cli.json" <<'PY' || fail "min_confidence=1 did not move every value to withheld_fields"
+import json, sys
+got, cli = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert got["fields"] == [] and len(got["withheld_fields"]) == len(cli["fields"]) > 0, got
+assert sum(w["code"] == "value_withheld" for w in got["warnings"]) == len(cli["fields"]), got["warnings"]
+PY
+for bad in 1.5 -0.1 abc ''; do
+  [ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?min_confidence=$bad")" = 422 ] || fail "min_confidence=$bad should be 422"
+  api POST /v1/scan 422
+done
+
 # preview=1: each page comes with a JPEG of itself, sized as it says; not together with redact.
 [ "$(post -H 'Content-Type: image/png' --data-binary @"$samples/receipt-scan-clean.png" "$url/v1/scan?preview=1")" = 200 ] || fail "preview"
 api POST /v1/scan 200

@@ -66,8 +66,9 @@ async function waitForDone(page, count) {
 /** The fields as the page shows them in document card `index`. */
 async function shownFields(page, index) {
   const card = page.locator('article.doc').nth(index);
-  const values = await card.locator('.field .value').allTextContents();
-  const kinds = await card.locator('.field .kind').allTextContents();
+  const found = card.locator('ol[aria-label="Numbers found"]');
+  const values = await found.locator('.field .value').allTextContents();
+  const kinds = await found.locator('.field .kind').allTextContents();
   return values.map((value, i) => ({ kind: kinds[i], value }));
 }
 
@@ -182,6 +183,22 @@ try {
   const blurryCard = page.locator('article.doc').nth(3);
   assert.match(await blurryCard.locator('.warnings').innerText(), /The photo is blurry.*Retake the photo closer/s);
   await blurryCard.screenshot({ path: join(outDir, 'web-blurry.png') });
+
+  // Values read too uncertainly to report (withheld_fields, here the photo's own values moved
+  // there by a stand-in answer) are shown apart and folded away, never as numbers found.
+  const uncertain = { ...photoApi, fields: [], withheld_fields: photoApi.fields };
+  await page.route('**/v1/scan*', (route) => route.fulfill({ status: 200, contentType: 'application/json',
+    body: JSON.stringify(uncertain) }));
+  await page.locator('#file').setInputFiles([photo]);
+  await waitForDone(page, 5);
+  await page.unroute('**/v1/scan*');
+  const heldCard = page.locator('article.doc').nth(4);
+  assert.deepEqual(await shownFields(page, 4), []);
+  assert.match(await heldCard.locator('.none').innerText(), /read surely enough/);
+  assert.match(await heldCard.locator('details.withheld summary').innerText(),
+    new RegExp(`^${photoApi.fields.length} more numbers, read too uncertainly to trust`));
+  assert.deepEqual(await heldCard.locator('details.withheld .field .value').allTextContents(),
+    photoApi.fields.map((f) => f.value));
   assert.deepEqual(consoleErrors, [], 'the page logged errors');
 
   // ---- Phone ----

@@ -87,7 +87,7 @@ json failureResult(const Job& job, const Outcome& outcome) {
   result["error"] = {{"code", outcome.kind == Outcome::Kind::Timeout ? "timeout" : "internal"},
                      {"message", outcome.message}};
   result["document"] = nullptr;
-  for (const char* key : {"fields", "pages", "warnings"}) result[key] = json::array();
+  for (const char* key : {"fields", "withheld_fields", "pages", "warnings"}) result[key] = json::array();
   result["timings_ms"] = {{"total", static_cast<std::int64_t>(outcome.seconds * 1000)}};
   return result;
 }
@@ -103,7 +103,7 @@ std::string optionsKey(const ScanOptions& options) {
   std::ostringstream key;
   key << "noticescan " << kVersion << "; lang " << options.language << "; reread " << options.reread << "; barcodes "
       << options.barcodes << "; access_code " << options.includeAccessCode << "; calibrated " << options.calibrate
-      << "; models " << util::sha256Hex(models).substr(0, 12);
+      << "; min_confidence " << options.minConfidence << "; models " << util::sha256Hex(models).substr(0, 12);
   return key.str();
 }
 

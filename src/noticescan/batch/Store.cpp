@@ -287,7 +287,7 @@ void Store::forEachResult(const std::function<void(const json& result)>& visit) 
       result["error"] = {{"code", known ? problem.text(0) : std::string("unreadable")},
                          {"message", known ? problem.text(1) : std::string()}};
       result["document"] = nullptr;
-      for (const char* key : {"fields", "pages", "warnings"}) result[key] = json::array();
+      for (const char* key : {"fields", "withheld_fields", "pages", "warnings"}) result[key] = json::array();
       result["timings_ms"] = json::object();
     } else {
       result = json::parse(stored);

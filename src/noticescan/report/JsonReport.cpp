@@ -89,21 +89,25 @@ json toJson(const ScanResult& result, const ReportOptions& options) {
                                        {"received_date", optionalString(d.receivedDate)},
                                        {"priority_date", optionalString(d.priorityDate)}}
                                 : json(nullptr);
-  json fields = json::array();
-  for (const Field& f : result.fields) {
-    fields.push_back({{"type", toString(f.type)},
-                      {"value", options.redact ? redactValue(f.value) : f.value},
-                      {"raw", options.redact ? redactValue(f.raw) : f.raw},
-                      {"confidence", round3(f.confidence)},
-                      {"page", f.page},
-                      {"polygon", quadJson(f.polygon)},
-                      {"label", optionalString(f.label)},
-                      {"role", optionalString(f.role)},
-                      {"source", toString(f.source)},
-                      {"evidence", f.evidence},
-                      {"repairs", f.repairs}});
-  }
-  out["fields"] = std::move(fields);
+  const auto fieldsJson = [&](const std::vector<Field>& from) {
+    json fields = json::array();
+    for (const Field& f : from) {
+      fields.push_back({{"type", toString(f.type)},
+                        {"value", options.redact ? redactValue(f.value) : f.value},
+                        {"raw", options.redact ? redactValue(f.raw) : f.raw},
+                        {"confidence", round3(f.confidence)},
+                        {"page", f.page},
+                        {"polygon", quadJson(f.polygon)},
+                        {"label", optionalString(f.label)},
+                        {"role", optionalString(f.role)},
+                        {"source", toString(f.source)},
+                        {"evidence", f.evidence},
+                        {"repairs", f.repairs}});
+    }
+    return fields;
+  };
+  out["fields"] = fieldsJson(result.fields);
+  out["withheld_fields"] = fieldsJson(result.withheld);
   json pages = json::array();
   for (const PageReport& p : result.pages) {
     json page = {{"page", p.page},
@@ -164,33 +168,37 @@ ScanResult fromJson(const json& in) {
     out.document.receivedDate = text(d, "received_date");
     out.document.priorityDate = text(d, "priority_date");
   }
-  for (const json& f : in.value("fields", json::array())) {
-    Field field;
-    const std::string type = text(f, "type").value_or("");
-    for (const FieldType t : {FieldType::ReceiptNumber, FieldType::ANumber, FieldType::OnlineAccountNumber,
-                              FieldType::OnlineAccessCode}) {
-      if (type == toString(t)) field.type = t;
-    }
-    const std::string source = text(f, "source").value_or("ocr");
-    for (const TextSource s : {TextSource::Ocr, TextSource::TextLayer, TextSource::Barcode}) {
-      if (source == toString(s)) field.source = s;
-    }
-    field.value = text(f, "value").value_or("");
-    field.raw = text(f, "raw").value_or("");
-    field.confidence = f.value("confidence", 0.0);
-    field.page = f.value("page", 1);
-    field.label = text(f, "label");
-    field.role = text(f, "role");
-    field.evidence = f.value("evidence", std::vector<std::string>{});
-    field.repairs = f.value("repairs", std::vector<std::string>{});
-    if (f.contains("polygon") && f.at("polygon").is_array() && f.at("polygon").size() == 4) {
-      for (std::size_t i = 0; i < 4; ++i) {
-        const json& p = f.at("polygon").at(i);
-        if (p.is_array() && p.size() == 2) field.polygon[i] = Point{p.at(0).get<double>(), p.at(1).get<double>()};
+  const auto readFields = [&](const char* key, std::vector<Field>& into) {
+    for (const json& f : in.value(key, json::array())) {
+      Field field;
+      const std::string type = text(f, "type").value_or("");
+      for (const FieldType t : {FieldType::ReceiptNumber, FieldType::ANumber, FieldType::OnlineAccountNumber,
+                                FieldType::OnlineAccessCode}) {
+        if (type == toString(t)) field.type = t;
       }
+      const std::string source = text(f, "source").value_or("ocr");
+      for (const TextSource s : {TextSource::Ocr, TextSource::TextLayer, TextSource::Barcode}) {
+        if (source == toString(s)) field.source = s;
+      }
+      field.value = text(f, "value").value_or("");
+      field.raw = text(f, "raw").value_or("");
+      field.confidence = f.value("confidence", 0.0);
+      field.page = f.value("page", 1);
+      field.label = text(f, "label");
+      field.role = text(f, "role");
+      field.evidence = f.value("evidence", std::vector<std::string>{});
+      field.repairs = f.value("repairs", std::vector<std::string>{});
+      if (f.contains("polygon") && f.at("polygon").is_array() && f.at("polygon").size() == 4) {
+        for (std::size_t i = 0; i < 4; ++i) {
+          const json& p = f.at("polygon").at(i);
+          if (p.is_array() && p.size() == 2) field.polygon[i] = Point{p.at(0).get<double>(), p.at(1).get<double>()};
+        }
+      }
+      into.push_back(std::move(field));
     }
-    out.fields.push_back(std::move(field));
-  }
+  };
+  readFields("fields", out.fields);
+  readFields("withheld_fields", out.withheld);
   return out;
 }
 

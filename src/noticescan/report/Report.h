@@ -22,7 +22,7 @@ nlohmann::ordered_json toJson(const ScanResult& result, const ReportOptions& opt
 
 /// The result a JSON object (toJson's output, as stored by `noticescan batch`) describes: file,
 /// status and error, document facts and fields (type, value, raw, confidence, page, label, role,
-/// source, evidence, repairs). Pages, warnings and timings are not read back.
+/// source, evidence, repairs) and withheld fields. Pages, warnings and timings are not read back.
 ScanResult fromJson(const nlohmann::ordered_json& json);
 
 /// Indented JSON for people: like dump(2), but arrays of plain numbers (points) stay on one line;
