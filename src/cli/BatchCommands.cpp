@@ -186,6 +186,10 @@ int runBatch(const BatchCommand& cmd) {
             << "  not documents    " << s.skipped << "\n"
             << "  failed           " << s.failed << "\n"
             << "  identifiers      " << (identifiers.empty() ? "none" : identifiers) << "\n"
+            << "  withheld         " << s.withheld
+            << (s.withheld > 0 ? " (read too uncertainly to report: export lists them under withheld_fields, "
+                                 "to check against the paper)\n"
+                               : "\n")
             << "  time             " << duration(s.seconds) << "\n"
             << "  peak memory      " << peakRssMiB(RUSAGE_CHILDREN) << " MiB per worker, " << peakRssMiB(RUSAGE_SELF)
             << " MiB this process\n"

@@ -82,7 +82,8 @@ grep -q "scanned          1 " "$work/changed.log" || fail "the changed file was 
 #    withheld values as it masks fields.
 mkdir -p "$work/bar"
 cp "$samples/receipt-digital.pdf" "$work/bar/"
-"$cli" batch "$work/bar" --out "$work/bar.db" --jobs 1 --min-confidence 1 >/dev/null 2>&1 || fail "batch --min-confidence 1"
+"$cli" batch "$work/bar" --out "$work/bar.db" --jobs 1 --min-confidence 1 2>"$work/bar.log" || fail "batch --min-confidence 1"
+grep -q "withheld         [1-9]" "$work/bar.log" || fail "the summary does not count the withheld values: $(cat "$work/bar.log")"
 "$cli" export --db "$work/bar.db" --format jsonl > "$work/bar.jsonl"
 "$cli" export --db "$work/bar.db" --format jsonl --redact > "$work/bar-redacted.jsonl"
 python3 - "$work/bar.jsonl" "$work/bar-redacted.jsonl" <<'PY' || fail "withheld values not stored apart, or not masked"

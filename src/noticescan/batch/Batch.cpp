@@ -228,6 +228,7 @@ BatchSummary runBatch(const BatchOptions& options, const std::function<void(cons
           ++now.failed;
         }
         for (const json& f : result.value("fields", json::array())) ++summary.identifiers[f.value("type", std::string("?"))];
+        summary.withheld += result.value("withheld_fields", json::array()).size();
       },
       report, interrupted);
   summary.interrupted = interrupted && interrupted->load();

@@ -42,6 +42,7 @@ struct BatchSummary {
   std::size_t skipped = 0;     ///< not documents
   std::size_t failed = 0;      ///< could not be read, or scanned with an error (this run)
   std::map<std::string, std::size_t> identifiers;  ///< type -> count found in this run
+  std::size_t withheld = 0;  ///< values read too uncertainly to report (ScanResult::withheld), this run
   double seconds = 0;
   bool interrupted = false;
 };
