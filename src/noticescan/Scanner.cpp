@@ -1,9 +1,10 @@
 #include "noticescan/Scanner.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cctype>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -64,8 +65,9 @@ void withholdUncertain(ScanResult& result, double floor) {
     const char* kind = it->type == FieldType::ANumber               ? "an A-number"
                        : it->type == FieldType::OnlineAccountNumber ? "an online account number"
                                                                     : "a receipt number";
+    // Rounded down: a value withheld under 0.5 never reads "0.50".
     char confidence[16];
-    std::snprintf(confidence, sizeof confidence, "%.2f", it->confidence);
+    std::snprintf(confidence, sizeof confidence, "%.2f", std::floor(it->confidence * 100) / 100);
     result.warnings.push_back({"value_withheld", it->page,
                                std::string(kind) + " was read too uncertainly to report (confidence " + confidence +
                                    ", listed under withheld_fields): check it against the paper, or photograph or "

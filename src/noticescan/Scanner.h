@@ -75,12 +75,12 @@ struct ScanOptions {
   /// Report calibrated confidences (models/calibration.json). Off gives the extractor's raw
   /// scores, which is what tools/calibrate.py fits on. Default: on.
   bool calibrate = true;
-  /// A field whose calibrated confidence is below this is more likely wrong than right at 0.5:
-  /// it goes to ScanResult::withheld instead of fields, and its page gets a `value_withheld`
-  /// warning, so that a script importing the numbers never takes a probable misreading (another
-  /// person's case) for one read. 0 reports every field. Applies only when `calibrate` is on (raw
-  /// scores are not probabilities), and never to the online access code, whose confidence is not
-  /// calibrated. Default: 0.5.
+  /// A field whose calibrated confidence is below this goes to ScanResult::withheld instead of
+  /// fields, and its page gets a `value_withheld` warning. At the default, 0.5, these are the
+  /// fields more likely wrong than right: a script importing the numbers never takes a probable
+  /// misreading (another person's case) for one read. 0 reports every field. Applies only when
+  /// `calibrate` is on (raw scores are not probabilities), and never to the online access code,
+  /// whose confidence is not calibrated. Default: 0.5.
   double minConfidence = 0.5;
 };
 
