@@ -138,8 +138,10 @@ cv::Mat drawFields(const cv::Mat& gray, const std::vector<Field>& fields, bool v
     const std::string shown = f.type == FieldType::OnlineAccessCode ? "(not shown)"
                               : values                               ? f.value
                                                                      : report::redactValue(f.value);
-    char caption[96];
-    std::snprintf(caption, sizeof caption, "%s %s %.2f", toString(f.type), shown.c_str(), f.confidence);
+    // The page's own score: the calibrated confidence of the JSON is made once every page is
+    // read, so the caption says which number it is.
+    char caption[112];
+    std::snprintf(caption, sizeof caption, "%s %s score %.2f", toString(f.type), shown.c_str(), f.confidence);
     cv::putText(out, caption, poly[0] + cv::Point(0, static_cast<int>(-8 * scale)), cv::FONT_HERSHEY_SIMPLEX,
                 0.8 * scale, colour, static_cast<int>(2 * scale));
   }
