@@ -104,6 +104,12 @@ int runScan(const ScanCommand& cmd) {
     }
     anyFailed = anyFailed || !result.ok();
     if (!result.ok()) std::cerr << "noticescan: " << forLog(file) << ": " << forLog(result.error->message) << "\n";
+    // CSV and receipt lists carry no warnings: say there that values were held back.
+    if (!result.withheld.empty() && (cmd.format == "csv" || cmd.format == "receipts")) {
+      std::cerr << "noticescan: " << forLog(file) << ": " << result.withheld.size()
+                << (result.withheld.size() == 1 ? " value was" : " values were")
+                << " read too uncertainly to list here (the JSON output has them under withheld_fields)\n";
+    }
     if (cmd.format == "csv") {
       noticescan::report::writeCsvRows(std::cout, result, reportOptions);
     } else if (cmd.format == "receipts") {
