@@ -186,7 +186,10 @@ try {
 
   // Values read too uncertainly to report (withheld_fields, here the photo's own values moved
   // there by a stand-in answer) are shown apart and folded away, never as numbers found.
-  const uncertain = { ...photoApi, fields: [], withheld_fields: photoApi.fields };
+  const uncertain = { ...photoApi, fields: [],
+    withheld_fields: photoApi.fields.map((f) => ({ ...f, confidence: 0.3 })),
+    warnings: photoApi.fields.map(() => ({ code: 'value_withheld', page: 1, message: 'a number was read too '
+      + 'uncertainly to report (confidence 0.30, listed under withheld_fields): check it against the paper' })) };
   await page.route('**/v1/scan*', (route) => route.fulfill({ status: 200, contentType: 'application/json',
     body: JSON.stringify(uncertain) }));
   await page.locator('#file').setInputFiles([photo]);
@@ -199,6 +202,12 @@ try {
     new RegExp(`^${photoApi.fields.length} more numbers, read too uncertainly to trust`));
   assert.deepEqual(await heldCard.locator('details.withheld .field .value').allTextContents(),
     photoApi.fields.map((f) => f.value));
+  for (const word of await heldCard.locator('details.withheld .confidence .word').allTextContents()) {
+    assert.equal(word, 'low: check this carefully');
+  }
+  assert.match(await heldCard.locator('.warnings').innerText(), /A number was read too uncertainly to trust.*Check it against the paper/s);
+  await heldCard.locator('details.withheld summary').click();
+  await heldCard.screenshot({ path: join(outDir, 'web-withheld.png') });
   assert.deepEqual(consoleErrors, [], 'the page logged errors');
 
   // ---- Phone ----
