@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The evaluation tool's scoring: what counts as found, missed and wrong on one document, and the
-identifiers cut by a photo's edge that count as neither."""
+"""The evaluation tool's scoring: what counts as found, missed and wrong on one document, the
+identifiers cut by a photo's edge that count as neither, and values the scanner withheld."""
 import pathlib
 import sys
 import unittest
@@ -37,6 +37,20 @@ class ScoringTest(unittest.TestCase):
         document = doc([RECEIPT, A_NUMBER], partial=[RECEIPT])
         self.assertEqual(tally(document, [RECEIPT, A_NUMBER]), (2, 0, 0))
         self.assertEqual(tally(document, [A_NUMBER]), (1, 0, 1))
+
+    def test_withheld_values_are_neither_found_nor_wrong_and_are_counted_apart(self):
+        # The scanner kept the right A-number and a wrong receipt out of its fields as too uncertain.
+        document = doc([RECEIPT, A_NUMBER])
+        out = {"status": "ok", "fields": [],
+               "withheld_fields": [{"type": t, "value": v, "confidence": 0.3}
+                                   for t, v in (A_NUMBER, ("receipt_number", "IOE0900000007"))]}
+        overall = evaluate.score([document], {"x.jpg": out}, evaluate.scanner_found, lambda o: o["status"],
+                                 lambda o: None)["overall"]
+        self.assertEqual((overall["tp"], overall["fp"], overall["fn"]), (0, 0, 2))
+        held = evaluate.withheld([document], {"x.jpg": out})
+        self.assertEqual((held["fields"], held["right"], held["wrong"]), (2, 1, 1))
+        reported = held["overall_if_reported"]
+        self.assertEqual((reported["tp"], reported["fp"], reported["fn"]), (1, 1, 1))
 
 
 if __name__ == "__main__":
